@@ -1,0 +1,31 @@
+package dev.gdn.ruleset.compile;
+
+import dev.gdn.ruleset.proto.ApiKeyHash;
+import dev.gdn.ruleset.proto.Flag;
+import dev.gdn.ruleset.proto.ObjectValue;
+import dev.gdn.ruleset.proto.Ruleset;
+import java.util.List;
+
+/**
+ * A compiled flag file, not yet bound to an environment and version.
+ *
+ * @param flags        sorted by key
+ * @param sourceSha256 hex SHA-256 of the source bytes
+ */
+public record FlagSet(List<Flag> flags, ObjectValue metadata, String sourceSha256) {
+    public FlagSet {
+        flags = List.copyOf(flags);
+    }
+
+    public Ruleset toRuleset(String environmentId, long version, long createdAtMillis, List<ApiKeyHash> apiKeys) {
+        return Ruleset.newBuilder()
+                .setEnvironmentId(environmentId)
+                .setVersion(version)
+                .setCreatedAtMillis(createdAtMillis)
+                .addAllFlags(flags)
+                .setMetadata(metadata)
+                .addAllApiKeys(apiKeys)
+                .setSourceSha256(sourceSha256)
+                .build();
+    }
+}

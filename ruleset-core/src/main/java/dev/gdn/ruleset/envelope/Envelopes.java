@@ -1,0 +1,92 @@
+package dev.gdn.ruleset.envelope;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.gdn.ruleset.proto.PayloadType;
+import dev.gdn.ruleset.proto.Ruleset;
+import dev.gdn.ruleset.proto.SignedEnvelope;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+
+/** Signs payloads into {@link SignedEnvelope}s and verifies them before anything parses the payload. */
+public final class Envelopes {
+    private static final int SHA256_LENGTH = 32;
+    private static final int ED25519_SIGNATURE_LENGTH = 64;
+
+    private Envelopes() {
+    }
+
+    public static SignedEnvelope sign(byte[] payload, PayloadType type, SigningKey key) {
+        return SignedEnvelope.newBuilder()
+                .setPayload(ByteString.copyFrom(payload))
+                .setPayloadSha256(ByteString.copyFrom(KeyIds.sha256(payload)))
+                .setSignature(ByteString.copyFrom(key.sign(payload)))
+                .setKeyId(key.keyId())
+                .setPayloadType(type)
+                .build();
+    }
+
+    public static SignedEnvelope sign(Ruleset ruleset, SigningKey key) {
+        return sign(ruleset.toByteArray(), PayloadType.RULESET, key);
+    }
+
+    /**
+     * Checks envelope bytes and returns the verified payload. Order: parse the envelope, check the
+     * payload against its SHA-256, find the key id among the trusted keys, verify the signature,
+     * check the payload type.
+     */
+    public static byte[] verify(byte[] envelopeBytes, PayloadType expected, TrustedKeys trusted) throws EnvelopeException {
+        SignedEnvelope env;
+        try {
+            env = SignedEnvelope.parseFrom(envelopeBytes);
+        } catch (InvalidProtocolBufferException e) {
+            String msg = String.valueOf(e.getMessage());
+            boolean truncated = msg.contains("truncated") || msg.contains("ended unexpectedly");
+            throw new EnvelopeException(truncated ? EnvelopeException.Reason.TRUNCATED : EnvelopeException.Reason.MALFORMED,
+                    (truncated ? "input ends early" : "not a signed envelope") + " (" + envelopeBytes.length + " bytes): " + msg, e);
+        }
+        return verify(env, expected, trusted);
+    }
+
+    public static byte[] verify(SignedEnvelope env, PayloadType expected, TrustedKeys trusted) throws EnvelopeException {
+        if (env.getPayloadSha256().size() != SHA256_LENGTH) {
+            throw new EnvelopeException(env.getPayloadSha256().isEmpty() && env.getPayload().isEmpty()
+                    ? EnvelopeException.Reason.MALFORMED : EnvelopeException.Reason.TRUNCATED,
+                    "payload SHA-256 is " + env.getPayloadSha256().size() + " bytes, expected 32");
+        }
+        byte[] payload = env.getPayload().toByteArray();
+        if (!MessageDigest.isEqual(KeyIds.sha256(payload), env.getPayloadSha256().toByteArray())) {
+            throw new EnvelopeException(EnvelopeException.Reason.HASH_MISMATCH,
+                    "payload (" + payload.length + " bytes) does not match its SHA-256: corrupted or truncated");
+        }
+        if (env.getSignature().isEmpty() || env.getKeyId().isEmpty()) {
+            throw new EnvelopeException(EnvelopeException.Reason.UNSIGNED,
+                    env.getKeyId().isEmpty() ? "no signing key id" : "no signature");
+        }
+        PublicKey key = trusted.get(env.getKeyId());
+        if (key == null) {
+            throw new EnvelopeException(EnvelopeException.Reason.UNKNOWN_KEY,
+                    "signed by " + env.getKeyId() + ", which is not trusted (trusted: " + String.join(", ", trusted.keyIds()) + ")");
+        }
+        if (env.getSignature().size() != ED25519_SIGNATURE_LENGTH
+                || !TrustedKeys.verifySignature(key, payload, env.getSignature().toByteArray())) {
+            throw new EnvelopeException(EnvelopeException.Reason.BAD_SIGNATURE,
+                    "signature does not verify with key " + env.getKeyId());
+        }
+        if (env.getPayloadType() != expected) {
+            throw new EnvelopeException(EnvelopeException.Reason.WRONG_PAYLOAD_TYPE,
+                    "envelope carries " + env.getPayloadType() + ", expected " + expected);
+        }
+        return payload;
+    }
+
+    /** Verifies and parses a ruleset envelope. */
+    public static Ruleset verifyRuleset(byte[] envelopeBytes, TrustedKeys trusted) throws EnvelopeException {
+        byte[] payload = verify(envelopeBytes, PayloadType.RULESET, trusted);
+        try {
+            return Ruleset.parseFrom(payload);
+        } catch (InvalidProtocolBufferException e) {
+            throw new EnvelopeException(EnvelopeException.Reason.BAD_PAYLOAD, "verified payload is not a ruleset: " + e.getMessage(), e);
+        }
+    }
+}

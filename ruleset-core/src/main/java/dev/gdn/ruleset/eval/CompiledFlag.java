@@ -1,0 +1,96 @@
+package dev.gdn.ruleset.eval;
+
+import dev.gdn.ruleset.proto.Flag;
+import dev.gdn.ruleset.proto.FlagState;
+import dev.gdn.ruleset.proto.Variant;
+import dev.gdn.ruleset.proto.VariantType;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** One flag, ready to evaluate: every answer that does not depend on the context is built in advance. */
+final class CompiledFlag {
+    final String key;
+    final VariantType type;
+    private final boolean disabled;
+    private final Node targeting;                     // null: static
+    private final Map<String, FlagResult> matchByVariant;
+    private final FlagResult fixedResult;             // DISABLED or STATIC
+    private final FlagResult defaultResult;           // targeting returned null
+    private final Map<String, Object> metadata;
+
+    CompiledFlag(Flag flag, Map<String, Object> flagSetMetadata) {
+        this.key = flag.getKey();
+        this.type = flag.getType();
+        Map<String, Object> merged = new LinkedHashMap<>(flagSetMetadata);
+        merged.putAll(ProtoValues.toJava(flag.getMetadata()));
+        this.metadata = Collections.unmodifiableMap(merged);
+        this.disabled = flag.getState() == FlagState.DISABLED;
+
+        Map<String, FlagResult> byVariant = new HashMap<>();
+        Map<String, Object> values = new HashMap<>();
+        for (Variant v : flag.getVariantsList()) {
+            Object value = ProtoValues.toJava(v.getValue());
+            values.put(v.getName(), value);
+            byVariant.put(v.getName(), FlagResult.success(key, value, v.getName(), Reason.TARGETING_MATCH, metadata));
+        }
+        this.matchByVariant = byVariant;
+        String dv = flag.hasDefaultVariant() ? flag.getDefaultVariant() : null;
+        if (dv != null && !values.containsKey(dv)) {
+            throw new IllegalArgumentException("flag '" + key + "': defaultVariant '" + dv + "' is not a variant");
+        }
+        this.defaultResult = dv == null
+                ? FlagResult.success(key, null, null, Reason.DEFAULT, metadata)
+                : FlagResult.success(key, values.get(dv), dv, Reason.DEFAULT, metadata);
+        if (disabled) {
+            this.fixedResult = FlagResult.success(key, null, null, Reason.DISABLED, metadata);
+            this.targeting = null;
+        } else if (!flag.hasTargeting()) {
+            this.fixedResult = dv == null
+                    ? FlagResult.success(key, null, null, Reason.STATIC, metadata)
+                    : FlagResult.success(key, values.get(dv), dv, Reason.STATIC, metadata);
+            this.targeting = null;
+        } else {
+            this.fixedResult = null;
+            this.targeting = NodeBuilder.build(flag.getTargeting());
+        }
+    }
+
+    FlagResult evaluate(Map<String, Object> context, long timestamp) {
+        if (fixedResult != null) {
+            return fixedResult;
+        }
+        Object result;
+        try {
+            result = targeting.eval(new Frame(context, key, timestamp), context);
+        } catch (RuntimeException | StackOverflowError e) {
+            return FlagResult.error(key, ErrorCode.PARSE_ERROR,
+                    "targeting rule failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+                    metadata);
+        }
+        if (result == null) {
+            return defaultResult;
+        }
+        String variant;
+        if (result instanceof String) {
+            variant = (String) result;
+        } else if (result instanceof Boolean || result instanceof Number) {
+            variant = JsSemantics.toJsString(result);
+        } else {
+            return FlagResult.error(key, ErrorCode.GENERAL,
+                    "targeting returned " + (result instanceof Map ? "an object" : "an array") + ", not a variant name",
+                    metadata);
+        }
+        FlagResult r = matchByVariant.get(variant);
+        if (r == null) {
+            return FlagResult.error(key, ErrorCode.GENERAL,
+                    "targeting returned '" + variant + "', which is not a variant of this flag", metadata);
+        }
+        return r;
+    }
+
+    boolean disabled() {
+        return disabled;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.gdn.ruleset.eval;
+
+import dev.gdn.ruleset.proto.Flag;
+import dev.gdn.ruleset.proto.Ruleset;
+import dev.gdn.ruleset.proto.VariantType;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A ruleset ready to evaluate: built once when a ruleset is loaded, then shared by every request
+ * (immutable, thread-safe). The one evaluator every GDN server and SDK uses, so the same version and
+ * context give the same answer everywhere.
+ */
+public final class CompiledRuleset {
+    private final Ruleset ruleset;
+    private final List<CompiledFlag> flags;
+    private final Map<String, CompiledFlag> byKey;
+    private final Map<String, Object> metadata;
+
+    private CompiledRuleset(Ruleset ruleset) {
+        this.ruleset = ruleset;
+        this.metadata = ProtoValues.toJava(ruleset.getMetadata());
+        List<CompiledFlag> list = new ArrayList<>(ruleset.getFlagsCount());
+        Map<String, CompiledFlag> map = new HashMap<>(ruleset.getFlagsCount() * 2);
+        for (Flag f : ruleset.getFlagsList()) {
+            CompiledFlag cf = new CompiledFlag(f, metadata);
+            if (map.put(cf.key, cf) != null) {
+                throw new IllegalArgumentException("duplicate flag key '" + cf.key + "'");
+            }
+            list.add(cf);
+        }
+        this.flags = Collections.unmodifiableList(list);
+        this.byKey = map;
+    }
+
+    /**
+     * Builds the executable form.
+     *
+     * @throws IllegalArgumentException when the ruleset is structurally invalid (unknown operator,
+     *                                  bad arity, unknown default variant): never from a compiler-made ruleset
+     */
+    public static CompiledRuleset of(Ruleset ruleset) {
+        return new CompiledRuleset(ruleset);
+    }
+
+    public Ruleset ruleset() {
+        return ruleset;
+    }
+
+    public String environmentId() {
+        return ruleset.getEnvironmentId();
+    }
+
+    public long version() {
+        return ruleset.getVersion();
+    }
+
+    /** Flag-set metadata. */
+    public Map<String, Object> metadata() {
+        return metadata;
+    }
+
+    public int flagCount() {
+        return flags.size();
+    }
+
+    public boolean hasFlag(String key) {
+        return byKey.containsKey(key);
+    }
+
+    public FlagResult evaluate(String flagKey, EvaluationContext context) {
+        return evaluate(flagKey, context, nowSeconds());
+    }
+
+    /** @param timestamp Unix seconds, the value of {@code $flagd.timestamp} */
+    public FlagResult evaluate(String flagKey, EvaluationContext context, long timestamp) {
+        CompiledFlag flag = byKey.get(flagKey);
+        if (flag == null) {
+            return FlagResult.error(flagKey, ErrorCode.FLAG_NOT_FOUND, "flag '" + flagKey + "' not found", Map.of());
+        }
+        return flag.evaluate(context.attributes(), timestamp);
+    }
+
+    /** A typed evaluation (OpenFeature style): TYPE_MISMATCH when the flag's variants have another type. */
+    public FlagResult evaluate(String flagKey, EvaluationContext context, VariantType expected, long timestamp) {
+        CompiledFlag flag = byKey.get(flagKey);
+        if (flag != null && !flag.disabled() && flag.type != expected) {
+            return FlagResult.error(flagKey, ErrorCode.TYPE_MISMATCH,
+                    "flag '" + flagKey + "' is of type " + flag.type.name().toLowerCase() + ", not "
+                            + expected.name().toLowerCase(), Map.of());
+        }
+        return evaluate(flagKey, context, timestamp);
+    }
+
+    /** Every flag, in key order. */
+    public List<FlagResult> evaluateAll(EvaluationContext context) {
+        return evaluateAll(context, nowSeconds());
+    }
+
+    public List<FlagResult> evaluateAll(EvaluationContext context, long timestamp) {
+        Map<String, Object> attrs = context.attributes();
+        List<FlagResult> out = new ArrayList<>(flags.size());
+        for (CompiledFlag f : flags) {
+            out.add(f.evaluate(attrs, timestamp));
+        }
+        return out;
+    }
+
+    private static long nowSeconds() {
+        return System.currentTimeMillis() / 1000;
+    }
+}
