@@ -36,16 +36,21 @@ public final class Envelopes {
      * check the payload type.
      */
     public static byte[] verify(byte[] envelopeBytes, PayloadType expected, TrustedKeys trusted) throws EnvelopeException {
-        SignedEnvelope env;
+        return verify(parse(envelopeBytes), expected, trusted);
+    }
+
+    /** Parses envelope bytes without verifying anything: for display, never for use. */
+    public static SignedEnvelope parse(byte[] envelopeBytes) throws EnvelopeException {
         try {
-            env = SignedEnvelope.parseFrom(envelopeBytes);
+            return SignedEnvelope.parseFrom(envelopeBytes);
         } catch (InvalidProtocolBufferException e) {
             String msg = String.valueOf(e.getMessage());
             boolean truncated = msg.contains("truncated") || msg.contains("ended unexpectedly");
+            int cut = msg.indexOf(".  ");
             throw new EnvelopeException(truncated ? EnvelopeException.Reason.TRUNCATED : EnvelopeException.Reason.MALFORMED,
-                    (truncated ? "input ends early" : "not a signed envelope") + " (" + envelopeBytes.length + " bytes): " + msg, e);
+                    (truncated ? "the file ends early" : "not a signed envelope") + " (" + envelopeBytes.length + " bytes): "
+                            + (cut > 0 ? msg.substring(0, cut + 1) : msg), e);
         }
-        return verify(env, expected, trusted);
     }
 
     public static byte[] verify(SignedEnvelope env, PayloadType expected, TrustedKeys trusted) throws EnvelopeException {

@@ -29,11 +29,13 @@ public final class Operators {
 
     private static final Map<String, Operator> BY_NAME = new LinkedHashMap<>();
     private static final Map<Operator, Arity> ARITY = new EnumMap<>(Operator.class);
+    private static final Map<Operator, String> NAME = new EnumMap<>(Operator.class);
 
     private static void define(Operator op, int min, int max, String... names) {
         for (String name : names) {
             BY_NAME.put(name, op);
         }
+        NAME.put(op, names[0]);
         ARITY.put(op, new Arity(min, max));
     }
 
@@ -85,6 +87,11 @@ public final class Operators {
     /** The operator a JSON Logic name denotes, or null for an unknown name. */
     public static Operator byName(String name) {
         return BY_NAME.get(name);
+    }
+
+    /** The JSON Logic name of an operator (the first, for {@code if} / {@code ?:}). */
+    public static String nameOf(Operator op) {
+        return NAME.get(op);
     }
 
     public static Arity arity(Operator op) {

@@ -1,0 +1,22 @@
+package dev.gdn.cli;
+
+/** Process exit codes of the {@code gdn} command, documented in {@code gdn --help}. */
+public final class ExitCodes {
+    /** Everything done. */
+    public static final int OK = 0;
+    /** Done, but some items failed (e.g. bad lines in a --contexts file); see stderr. */
+    public static final int PARTIAL = 1;
+    /** Wrong command-line usage. */
+    public static final int USAGE = 2;
+    /** Bad input: unreadable file, invalid JSON, invalid flag file, invalid context. */
+    public static final int BAD_INPUT = 3;
+    /** A signature or hash did not verify, or the key is not trusted. */
+    public static final int NOT_VERIFIED = 4;
+    /** Could not write the output (disk, permissions, existing file). */
+    public static final int CANNOT_WRITE = 5;
+    /** A bug: an unexpected internal error. */
+    public static final int INTERNAL = 70;
+
+    private ExitCodes() {
+    }
+}
