@@ -1,0 +1,162 @@
+package dev.gdn.sync.store.file;
+
+import dev.gdn.ruleset.files.AtomicFile;
+import dev.gdn.sync.store.GetResult;
+import dev.gdn.sync.store.ObjectStore;
+import dev.gdn.sync.store.PreconditionFailedException;
+import dev.gdn.sync.store.StoreException;
+import dev.gdn.sync.store.WriteCondition;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A directory as an object store. Writes are atomic (temp file, fsync, rename); conditional writes
+ * take a lock file so several processes sharing the directory cannot interleave a compare-and-swap.
+ * The ETag is derived from the content (SHA-256), so identical bytes always carry the same ETag.
+ */
+public final class FileObjectStore implements ObjectStore {
+    private static final String LOCK_FILE = ".gdn-store.lock";
+    private final Path root;
+    private final String name;
+
+    private FileObjectStore(Path root) {
+        this.root = root;
+        this.name = root.toUri().toString();
+    }
+
+    public static FileObjectStore open(Path dir) throws StoreException {
+        Path root = dir.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new StoreException(root.toUri().toString(), "open", null, "cannot create directory: " + e, e);
+        }
+        return new FileObjectStore(root);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    private Path resolve(String key) throws StoreException {
+        if (key.isEmpty() || key.startsWith("/") || key.contains("\\")) {
+            throw new StoreException(name, "resolve", key, "invalid key", null);
+        }
+        for (String seg : key.split("/", -1)) {
+            if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
+                throw new StoreException(name, "resolve", key, "invalid key segment '" + seg + "'", null);
+            }
+        }
+        return root.resolve(key);
+    }
+
+    static String etagOf(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data), 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public GetResult get(String key, String ifNoneMatch) throws StoreException {
+        Path p = resolve(key);
+        try {
+            byte[] data = Files.readAllBytes(p);
+            String etag = etagOf(data);
+            return etag.equals(ifNoneMatch) ? new GetResult.NotModified(etag) : new GetResult.Found(data, etag);
+        } catch (NoSuchFileException e) {
+            return GetResult.MISSING;
+        } catch (IOException e) {
+            throw new StoreException(name, "get", key, e.toString(), e);
+        }
+    }
+
+    @Override
+    public String put(String key, byte[] data, WriteCondition condition) throws StoreException {
+        Path p = resolve(key);
+        try {
+            if (condition instanceof WriteCondition.Always) {
+                AtomicFile.write(p, data);
+                return etagOf(data);
+            }
+            // One compare-and-swap at a time across threads (synchronized) and processes (file lock).
+            synchronized (this) {
+                try (FileChannel lockChannel = FileChannel.open(root.resolve(LOCK_FILE),
+                        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                     FileLock ignored = lockChannel.lock()) {
+                    checkCondition(key, p, condition);
+                    AtomicFile.write(p, data);
+                    return etagOf(data);
+                }
+            }
+        } catch (StoreException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new StoreException(name, "put", key, e.toString(), e);
+        }
+    }
+
+    private void checkCondition(String key, Path p, WriteCondition condition) throws IOException, StoreException {
+        boolean exists = Files.exists(p);
+        if (condition instanceof WriteCondition.IfAbsent && exists) {
+            throw new PreconditionFailedException(name, key, "object already exists");
+        }
+        if (condition instanceof WriteCondition.IfMatch m) {
+            if (!exists) {
+                throw new PreconditionFailedException(name, key, "object does not exist (expected ETag " + m.etag() + ")");
+            }
+            String current = etagOf(Files.readAllBytes(p));
+            if (!current.equals(m.etag())) {
+                throw new PreconditionFailedException(name, key, "ETag is " + current + ", expected " + m.etag());
+            }
+        }
+    }
+
+    @Override
+    public List<String> list(String prefix) throws StoreException {
+        List<String> keys = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.filter(Files::isRegularFile).forEach(f -> {
+                String rel = root.relativize(f).toString().replace(java.io.File.separatorChar, '/');
+                String fileName = f.getFileName().toString();
+                boolean internal = fileName.equals(LOCK_FILE) || (fileName.startsWith(".") && fileName.endsWith(".tmp"));
+                if (!internal && rel.startsWith(prefix)) {
+                    keys.add(rel);
+                }
+            });
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new StoreException(name, "list", prefix, e.toString(), e);
+        }
+        keys.sort(null);
+        return keys;
+    }
+
+    @Override
+    public void delete(String key) throws StoreException {
+        try {
+            Files.deleteIfExists(resolve(key));
+        } catch (IOException e) {
+            throw new StoreException(name, "delete", key, e.toString(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}
