@@ -64,6 +64,10 @@ public final class TrustedKeys {
         return KeyIds.of(key);
     }
 
+    public Collection<PublicKey> publicKeys() {
+        return byId.values();
+    }
+
     public Set<String> keyIds() {
         return byId.keySet();
     }

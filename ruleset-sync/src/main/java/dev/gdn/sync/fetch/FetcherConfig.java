@@ -1,0 +1,29 @@
+package dev.gdn.sync.fetch;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * @param pollInterval how often each store's index is polled (conditional GET)
+ * @param jitter       ± fraction of the interval, so many nodes do not poll in lockstep
+ * @param hedgeDelay   how long an artifact read may take before the same artifact is also asked of the next store
+ * @param environments the environments to load; empty means every environment in the index
+ */
+public record FetcherConfig(Duration pollInterval, double jitter, Duration hedgeDelay, Set<String> environments) {
+    public static final FetcherConfig DEFAULT = new FetcherConfig(Duration.ofSeconds(1), 0.2, Duration.ofMillis(250), Set.of());
+
+    public FetcherConfig {
+        environments = Set.copyOf(environments);
+        if (jitter < 0 || jitter >= 1) {
+            throw new IllegalArgumentException("jitter must be in [0, 1)");
+        }
+    }
+
+    public FetcherConfig withEnvironments(Set<String> envs) {
+        return new FetcherConfig(pollInterval, jitter, hedgeDelay, envs);
+    }
+
+    public FetcherConfig withPollInterval(Duration interval) {
+        return new FetcherConfig(interval, jitter, hedgeDelay, environments);
+    }
+}

@@ -1,0 +1,130 @@
+package dev.gdn.sync.publish;
+
+import dev.gdn.ruleset.envelope.Envelopes;
+import dev.gdn.ruleset.envelope.SigningKey;
+import dev.gdn.ruleset.envelope.TrustedKeys;
+import dev.gdn.ruleset.proto.IndexEntry;
+import dev.gdn.ruleset.proto.Ruleset;
+import dev.gdn.sync.layout.StoreLayout;
+import dev.gdn.sync.store.ObjectStore;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Publishes signed rulesets to every configured store in parallel (SPEC §4): in each store the
+ * artifact first, then the index. Stores are isolated from each other (own retry, breaker and a shared
+ * deadline), so a slow or dead store never delays the rest; the result names every store's outcome.
+ */
+public final class Publisher implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Publisher.class.getName());
+
+    private final List<StoreGuard> guards;
+    private final SigningKey signingKey;
+    private final StoreWriter writer;
+    private final WritePolicy policy;
+    private final Clock clock;
+    private final MeterRegistry registry;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+    /**
+     * @param trusted keys whose existing indexes this publisher accepts when merging (its own key is always trusted)
+     */
+    public Publisher(List<ObjectStore> stores, SigningKey signingKey, TrustedKeys trusted, WritePolicy policy,
+                     Clock clock, MeterRegistry registry) {
+        this.guards = stores.stream().map(s -> new StoreGuard(s, policy)).toList();
+        this.signingKey = signingKey;
+        this.writer = new StoreWriter(signingKey, withOwnKey(trusted, signingKey), clock);
+        this.policy = policy;
+        this.clock = clock;
+        this.registry = registry;
+    }
+
+    static TrustedKeys withOwnKey(TrustedKeys trusted, SigningKey key) {
+        List<java.security.PublicKey> keys = new ArrayList<>(trusted.publicKeys());
+        keys.add(key.publicKey());
+        return TrustedKeys.of(keys);
+    }
+
+    /** Signs and publishes a ruleset. */
+    public PublishResult publish(Ruleset ruleset) {
+        return publish(ruleset, Envelopes.sign(ruleset, signingKey).toByteArray());
+    }
+
+    /** Publishes an already signed artifact (its bytes are written unchanged, so re-publishing is idempotent). */
+    public PublishResult publish(Ruleset ruleset, byte[] artifact) {
+        StoreLayout.requireValidEnvironmentId(ruleset.getEnvironmentId());
+        String key = StoreLayout.artifactKey(ruleset.getEnvironmentId(), ruleset.getVersion());
+        IndexEntry entry = StoreWriter.entryFor(ruleset, artifact, clock.millis());
+        long started = System.nanoTime();
+        List<CompletableFuture<StoreOutcome>> futures = new ArrayList<>();
+        for (StoreGuard guard : guards) {
+            futures.add(CompletableFuture.supplyAsync(() -> publishTo(guard, key, artifact, entry), executor));
+        }
+        List<StoreOutcome> outcomes = new ArrayList<>();
+        long deadlineNanos = started + policy.deadline().toNanos();
+        for (int i = 0; i < futures.size(); i++) {
+            CompletableFuture<StoreOutcome> f = futures.get(i);
+            String name = guards.get(i).store().name();
+            try {
+                outcomes.add(f.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (TimeoutException e) {
+                f.cancel(true);
+                outcomes.add(new StoreOutcome(name, StoreOutcome.Status.TIMED_OUT,
+                        "no answer within " + policy.deadline().toMillis() + " ms; the reconciler will repair it",
+                        Duration.ofNanos(System.nanoTime() - started)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                outcomes.add(new StoreOutcome(name, StoreOutcome.Status.FAILED, "interrupted", Duration.ofNanos(System.nanoTime() - started)));
+            } catch (java.util.concurrent.ExecutionException e) {
+                outcomes.add(new StoreOutcome(name, StoreOutcome.Status.FAILED, String.valueOf(e.getCause()),
+                        Duration.ofNanos(System.nanoTime() - started)));
+            }
+        }
+        for (StoreOutcome o : outcomes) {
+            registry.counter("gdn.publish.outcomes", "store", o.store(), "status", o.status().name()).increment();
+            if (!o.status().stored()) {
+                LOG.log(Level.WARNING, "publish {0} v{1} to {2}: {3} {4}", ruleset.getEnvironmentId(),
+                        ruleset.getVersion(), o.store(), o.status(), o.detail());
+            }
+        }
+        return new PublishResult(ruleset.getEnvironmentId(), ruleset.getVersion(), outcomes);
+    }
+
+    private StoreOutcome publishTo(StoreGuard guard, String key, byte[] artifact, IndexEntry entry) {
+        long t0 = System.nanoTime();
+        ObjectStore store = guard.store();
+        try {
+            StoreWriter.IndexOutcome outcome = guard.call(() -> {
+                writer.putArtifact(store, key, artifact);
+                return writer.mergeIndex(store, List.of(entry));
+            });
+            StoreOutcome.Status status = switch (outcome) {
+                case UPDATED -> StoreOutcome.Status.PUBLISHED;
+                case ALREADY_CURRENT -> StoreOutcome.Status.ALREADY_CURRENT;
+                case NEWER_PRESENT -> StoreOutcome.Status.NEWER_PRESENT;
+            };
+            return new StoreOutcome(store.name(), status, "", Duration.ofNanos(System.nanoTime() - t0));
+        } catch (CallNotPermittedException e) {
+            return new StoreOutcome(store.name(), StoreOutcome.Status.CIRCUIT_OPEN,
+                    "skipped: the store failed repeatedly; retried after " + policy.breakerOpenFor().toSeconds() + " s",
+                    Duration.ofNanos(System.nanoTime() - t0));
+        } catch (Exception e) {
+            return new StoreOutcome(store.name(), StoreOutcome.Status.FAILED, e.getMessage(), Duration.ofNanos(System.nanoTime() - t0));
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}
