@@ -14,6 +14,8 @@ public final class ExitCodes {
     public static final int NOT_VERIFIED = 4;
     /** Could not write the output (disk, permissions, existing file). */
     public static final int CANNOT_WRITE = 5;
+    /** No store accepted the publication, or none could be read. */
+    public static final int NO_STORE = 6;
     /** A bug: an unexpected internal error. */
     public static final int INTERNAL = 70;
 

@@ -17,6 +17,10 @@ import picocli.CommandLine.Command;
             CompileCommand.class,
             InspectCommand.class,
             KeygenCommand.class,
+            ApiKeyCommand.class,
+            PublishCommand.class,
+            FetchCommand.class,
+            ReconcileCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -27,6 +31,7 @@ import picocli.CommandLine.Command;
             "3:bad input: unreadable file, invalid JSON, invalid flag file, invalid context",
             "4:not verified: bad hash or signature, or an untrusted key",
             "5:cannot write the output",
+            "6:no store accepted the publication, or none could be read",
             "70:internal error (a bug: please report it)"
         })
 public final class GdnCommand implements Runnable {

@@ -57,13 +57,13 @@ final class CompiledFlag {
         }
     }
 
-    FlagResult evaluate(Map<String, Object> context, long timestamp) {
+    FlagResult evaluate(Frame frame) {
         if (fixedResult != null) {
             return fixedResult;
         }
         Object result;
         try {
-            result = targeting.eval(new Frame(context, key, timestamp), context);
+            result = targeting.eval(frame.forFlag(key), frame.context);
         } catch (RuntimeException | StackOverflowError e) {
             return FlagResult.error(key, ErrorCode.PARSE_ERROR,
                     "targeting rule failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),

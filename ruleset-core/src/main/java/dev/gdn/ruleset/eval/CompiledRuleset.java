@@ -4,6 +4,7 @@ import dev.gdn.ruleset.proto.Flag;
 import dev.gdn.ruleset.proto.Ruleset;
 import dev.gdn.ruleset.proto.VariantType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -81,7 +82,7 @@ public final class CompiledRuleset {
         if (flag == null) {
             return FlagResult.error(flagKey, ErrorCode.FLAG_NOT_FOUND, "flag '" + flagKey + "' not found", Map.of());
         }
-        return flag.evaluate(context.attributes(), timestamp);
+        return flag.evaluate(new Frame(context.attributes(), timestamp));
     }
 
     /** A typed evaluation (OpenFeature style): TYPE_MISMATCH when the flag's variants have another type. */
@@ -101,12 +102,12 @@ public final class CompiledRuleset {
     }
 
     public List<FlagResult> evaluateAll(EvaluationContext context, long timestamp) {
-        Map<String, Object> attrs = context.attributes();
-        List<FlagResult> out = new ArrayList<>(flags.size());
-        for (CompiledFlag f : flags) {
-            out.add(f.evaluate(attrs, timestamp));
+        Frame frame = new Frame(context.attributes(), timestamp);
+        FlagResult[] out = new FlagResult[flags.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = flags.get(i).evaluate(frame);
         }
-        return out;
+        return Arrays.asList(out);
     }
 
     private static long nowSeconds() {

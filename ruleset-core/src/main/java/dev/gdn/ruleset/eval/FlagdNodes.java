@@ -1,7 +1,5 @@
 package dev.gdn.ruleset.eval;
 
-import java.nio.charset.StandardCharsets;
-
 /** flagd's custom operators that need more than a string test: fractional and sem_ver. */
 final class FlagdNodes {
     private FlagdNodes() {
@@ -65,7 +63,7 @@ final class FlagdNodes {
                 if (!(targetingKey instanceof String)) {
                     return null;
                 }
-                key = frame.flagKey + targetingKey;
+                key = null;
             }
             long[] sums = constantRunningSums;
             if (sums == null) {
@@ -80,7 +78,9 @@ final class FlagdNodes {
             if (total <= 0 || total > MAX_TOTAL_WEIGHT) {
                 return null;
             }
-            long h = Murmur3.hash32(key.getBytes(StandardCharsets.UTF_8), 0) & 0xffffffffL;
+            // flagKey + targetingKey hashed as one UTF-8 string, without building it
+            int hash = key != null ? Murmur3.hash32Utf8(key, "") : Murmur3.hash32Utf8(frame.flagKey, (String) frame.context.get("targetingKey"));
+            long h = hash & 0xffffffffL;
             long bucket = (h * total) >>> 32;
             for (int i = 0; i < sums.length; i++) {
                 if (sums[i] > bucket) {
@@ -113,11 +113,11 @@ final class FlagdNodes {
             if (l == null || !(o instanceof String)) {
                 return null;
             }
-            SemVer a = SemVer.parse(JsSemantics.toJsString(l));
+            SemVer a = frame.semVer(JsSemantics.toJsString(l));
             SemVer b = constantRight;
             if (b == null) {
                 Object r = right.eval(frame, data);
-                b = r == null ? null : SemVer.parse(JsSemantics.toJsString(r));
+                b = r == null ? null : frame.semVer(JsSemantics.toJsString(r));
             }
             if (a == null || b == null) {
                 return null;
@@ -136,9 +136,9 @@ final class FlagdNodes {
                 case "<=":
                     return a.compareTo(b) <= 0;
                 case "~":
-                    return a.major().equals(b.major()) && a.minor().equals(b.minor());
+                    return a.major() == b.major() && a.minor() == b.minor();
                 case "^":
-                    return a.major().equals(b.major());
+                    return a.major() == b.major();
                 default:
                     return null;
             }

@@ -3,18 +3,42 @@ package dev.gdn.ruleset.eval;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** What one flag evaluation sees besides the current data: the caller's context and the {@code $flagd} properties. */
+/**
+ * What an evaluation sees besides the current data: the caller's context and the {@code $flagd}
+ * properties. One frame serves every flag of one request (evaluation is single-threaded per
+ * request), so work that depends only on the context, like parsing a version string, is done once.
+ */
 final class Frame {
     final Map<String, Object> context;
-    final String flagKey;
     final long timestamp;
+    String flagKey;
     private Map<String, Object> flagdProperties;
     private Map<String, Object> rootWithFlagd;
+    private String semVerText;
+    private SemVer semVer;
 
-    Frame(Map<String, Object> context, String flagKey, long timestamp) {
+    Frame(Map<String, Object> context, long timestamp) {
         this.context = context;
-        this.flagKey = flagKey;
         this.timestamp = timestamp;
+    }
+
+    /** Moves the frame to the next flag. */
+    Frame forFlag(String key) {
+        if (!key.equals(flagKey)) {
+            flagKey = key;
+            flagdProperties = null;
+            rootWithFlagd = null;
+        }
+        return this;
+    }
+
+    /** The parsed version, remembered for the last text seen (usually one context attribute read by many flags). */
+    SemVer semVer(String text) {
+        if (!text.equals(semVerText)) {
+            semVerText = text;
+            semVer = SemVer.parse(text);
+        }
+        return semVer;
     }
 
     /** The {@code $flagd} object: {@code flagKey} and {@code timestamp} (Unix seconds). */

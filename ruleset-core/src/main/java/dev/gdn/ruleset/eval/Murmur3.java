@@ -44,6 +44,77 @@ public final class Murmur3 {
         return h;
     }
 
+    /**
+     * The hash of the UTF-8 bytes of {@code a + b}, computed without allocating: characters are
+     * encoded on the fly into 4-byte blocks. Unpaired surrogates encode as '?', as
+     * {@code String.getBytes(UTF_8)} does.
+     */
+    public static int hash32Utf8(String a, String b) {
+        Utf8Hasher st = new Utf8Hasher();
+        st.feed(a);
+        st.feed(b);
+        return st.finish();
+    }
+
+    /** Streaming murmur3 x86_32 state fed with UTF-8 bytes. */
+    private static final class Utf8Hasher {
+        int h;        // seed 0
+        int block;    // pending bytes, little-endian
+        int pending;  // how many bytes are in block
+        int length;
+
+        void feed(String s) {
+            int n = s.length();
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c < 0x80) {
+                    add(c);
+                } else if (c < 0x800) {
+                    add(0xc0 | (c >> 6));
+                    add(0x80 | (c & 0x3f));
+                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    int cp = Character.toCodePoint(c, s.charAt(++i));
+                    add(0xf0 | (cp >> 18));
+                    add(0x80 | ((cp >> 12) & 0x3f));
+                    add(0x80 | ((cp >> 6) & 0x3f));
+                    add(0x80 | (cp & 0x3f));
+                } else if (Character.isSurrogate(c)) {
+                    add('?');
+                } else {
+                    add(0xe0 | (c >> 12));
+                    add(0x80 | ((c >> 6) & 0x3f));
+                    add(0x80 | (c & 0x3f));
+                }
+            }
+        }
+
+        private void add(int b) {
+            block |= (b & 0xff) << (pending << 3);
+            length++;
+            if (++pending == 4) {
+                h ^= mixK(block);
+                h = Integer.rotateLeft(h, 13);
+                h = h * 5 + 0xe6546b64;
+                block = 0;
+                pending = 0;
+            }
+        }
+
+        int finish() {
+            int hh = h;
+            if (pending > 0) {
+                hh ^= mixK(block);
+            }
+            hh ^= length;
+            hh ^= hh >>> 16;
+            hh *= 0x85ebca6b;
+            hh ^= hh >>> 13;
+            hh *= 0xc2b2ae35;
+            hh ^= hh >>> 16;
+            return hh;
+        }
+    }
+
     private static int mixK(int k) {
         k *= C1;
         k = Integer.rotateLeft(k, 15);

@@ -1,35 +1,103 @@
 package dev.gdn.ruleset.eval;
 
-import java.math.BigInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.ArrayList;
+import java.util.List;
 
-/** A SemVer 2.0.0 version (an optional leading v/V accepted), ordered by SemVer precedence; build metadata ignored. */
-record SemVer(BigInteger major, BigInteger minor, BigInteger patch, String[] preRelease) implements Comparable<SemVer> {
-    private static final Pattern FORMAT = Pattern.compile(
-            "[vV]?(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)"
-                    + "(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-                    + "(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?");
+/**
+ * A SemVer 2.0.0 version (an optional leading v/V accepted), ordered by SemVer precedence; build
+ * metadata is ignored. Numeric parts beyond the range of a long are treated as invalid.
+ */
+record SemVer(long major, long minor, long patch, String[] preRelease) implements Comparable<SemVer> {
+    private static final String[] NO_PRE_RELEASE = new String[0];
 
-    /** The version, or null when {@code text} is not SemVer 2.0.0. */
+    /** The version, or null when {@code text} is not SemVer 2.0.0. Hand-written: this runs on the hot path. */
     static SemVer parse(String text) {
-        Matcher m = FORMAT.matcher(text);
-        if (!m.matches()) {
+        int n = text.length();
+        int i = 0;
+        if (n > 0 && (text.charAt(0) == 'v' || text.charAt(0) == 'V')) {
+            i = 1;
+        }
+        long[] core = new long[3];
+        for (int part = 0; part < 3; part++) {
+            int start = i;
+            long value = 0;
+            while (i < n && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+                if (value > (Long.MAX_VALUE - 9) / 10) {
+                    return null;
+                }
+                value = value * 10 + (text.charAt(i) - '0');
+                i++;
+            }
+            int len = i - start;
+            if (len == 0 || (len > 1 && text.charAt(start) == '0')) {
+                return null; // empty, or a leading zero
+            }
+            core[part] = value;
+            if (part < 2) {
+                if (i >= n || text.charAt(i) != '.') {
+                    return null;
+                }
+                i++;
+            }
+        }
+        String[] pre = NO_PRE_RELEASE;
+        if (i < n && text.charAt(i) == '-') {
+            int end = text.indexOf('+', i + 1);
+            if (end < 0) {
+                end = n;
+            }
+            pre = identifiers(text, i + 1, end, true);
+            if (pre == null) {
+                return null;
+            }
+            i = end;
+        }
+        if (i < n && text.charAt(i) == '+') {
+            if (identifiers(text, i + 1, n, false) == null) {
+                return null;
+            }
+            i = n;
+        }
+        return i == n ? new SemVer(core[0], core[1], core[2], pre) : null;
+    }
+
+    /** Dot-separated identifiers of [0-9A-Za-z-]; pre-release numeric identifiers have no leading zeros. */
+    private static String[] identifiers(String text, int from, int to, boolean preRelease) {
+        if (from >= to) {
             return null;
         }
-        String pre = m.group(4);
-        return new SemVer(new BigInteger(m.group(1)), new BigInteger(m.group(2)), new BigInteger(m.group(3)),
-                pre == null ? new String[0] : pre.split("\\."));
+        List<String> ids = new ArrayList<>(2);
+        int start = from;
+        for (int i = from; i <= to; i++) {
+            if (i == to || text.charAt(i) == '.') {
+                if (i == start) {
+                    return null;
+                }
+                String id = text.substring(start, i);
+                if (preRelease && id.length() > 1 && id.charAt(0) == '0' && isNumeric(id)) {
+                    return null;
+                }
+                ids.add(id);
+                start = i + 1;
+            } else {
+                char c = text.charAt(i);
+                boolean ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
+                if (!ok) {
+                    return null;
+                }
+            }
+        }
+        return ids.toArray(NO_PRE_RELEASE);
     }
 
     @Override
     public int compareTo(SemVer o) {
-        int c = major.compareTo(o.major);
+        int c = Long.compare(major, o.major);
         if (c == 0) {
-            c = minor.compareTo(o.minor);
+            c = Long.compare(minor, o.minor);
         }
         if (c == 0) {
-            c = patch.compareTo(o.patch);
+            c = Long.compare(patch, o.patch);
         }
         if (c != 0) {
             return c;
@@ -52,7 +120,8 @@ record SemVer(BigInteger major, BigInteger minor, BigInteger patch, String[] pre
         boolean an = isNumeric(a);
         boolean bn = isNumeric(b);
         if (an && bn) {
-            return new BigInteger(a).compareTo(new BigInteger(b));
+            // no leading zeros: a longer number is larger, equal lengths compare as text
+            return a.length() != b.length() ? Integer.compare(a.length(), b.length()) : a.compareTo(b);
         }
         if (an != bn) {
             return an ? -1 : 1; // numeric identifiers have lower precedence

@@ -123,6 +123,45 @@ public final class Publisher implements AutoCloseable {
         }
     }
 
+    /**
+     * What the stores hold for an environment.
+     *
+     * @param highest     the highest version any readable store's index names (0: none)
+     * @param unreadable  stores whose index could not be read or verified, with why
+     */
+    public record PublishedState(long highest, java.util.Map<String, String> unreadable) {
+    }
+
+    /** Reads every store's index (in parallel, within the deadline) for the highest version of an environment. */
+    public PublishedState publishedState(String environmentId) {
+        java.util.Map<String, String> unreadable = new java.util.LinkedHashMap<>();
+        List<CompletableFuture<Long>> futures = new ArrayList<>();
+        for (StoreGuard g : guards) {
+            futures.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    dev.gdn.ruleset.proto.StoreIndex idx = writer.readIndex(g.store());
+                    return idx == null ? 0L : dev.gdn.sync.layout.SignedIndex.entry(idx, environmentId)
+                            .map(IndexEntry::getVersion).orElse(0L);
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            }, executor));
+        }
+        long highest = 0;
+        long deadline = System.nanoTime() + policy.deadline().toNanos();
+        for (int i = 0; i < futures.size(); i++) {
+            try {
+                highest = Math.max(highest, futures.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (Exception e) {
+                futures.get(i).cancel(true);
+                Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause().getCause() : e;
+                unreadable.put(guards.get(i).store().name(), cause instanceof TimeoutException
+                        ? "no answer within " + policy.deadline().toMillis() + " ms" : String.valueOf(cause == null ? e : cause.getMessage()));
+            }
+        }
+        return new PublishedState(highest, unreadable);
+    }
+
     @Override
     public void close() {
         executor.shutdownNow();

@@ -70,6 +70,12 @@ final class StoreWriter {
         }
     }
 
+    /** The store's verified index, or null when it has none. */
+    StoreIndex readIndex(ObjectStore store) throws StoreException, EnvelopeException {
+        GetResult got = store.get(StoreLayout.INDEX_KEY, null);
+        return got instanceof GetResult.Found f ? SignedIndex.read(f.data(), trusted) : null;
+    }
+
     /** The outcome of merging into one store's index. */
     enum IndexOutcome { UPDATED, ALREADY_CURRENT, NEWER_PRESENT }
 

@@ -1,0 +1,110 @@
+package dev.gdn.cli;
+
+import dev.gdn.ruleset.compile.FlagSet;
+import dev.gdn.ruleset.envelope.SigningKey;
+import dev.gdn.ruleset.envelope.TrustedKeys;
+import dev.gdn.ruleset.eval.CompiledRuleset;
+import dev.gdn.ruleset.proto.ApiKeyHash;
+import dev.gdn.ruleset.proto.Ruleset;
+import dev.gdn.sync.layout.StoreLayout;
+import dev.gdn.sync.publish.PublishResult;
+import dev.gdn.sync.publish.Publisher;
+import dev.gdn.sync.publish.StoreOutcome;
+import dev.gdn.sync.publish.WritePolicy;
+import dev.gdn.sync.store.ObjectStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "publish",
+        description = {"Compile, sign and publish a flag file straight to object stores, in parallel:",
+            "in each store the artifact first, then the index. The path for flags kept in git and for self-hosters without a database.",
+            "The version is one above the highest any readable store holds for the environment, unless --version says otherwise.",
+            "Exit 0 when at least one store took it (the reconciler repairs the rest), 6 when none did."},
+        mixinStandardHelpOptions = true)
+final class PublishCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--flags", required = true, paramLabel = "FILE", description = "flagd flag-definition JSON file")
+    Path flagsFile;
+
+    @Option(names = "--env", required = true, paramLabel = "ENV", description = "environment id")
+    String environment;
+
+    @Option(names = "--sign-key", required = true, paramLabel = "KEY", description = "signing key file from `gdn keygen`")
+    Path signKey;
+
+    @Option(names = "--keys", paramLabel = "KEYS.json", description = "API keys file (`gdn apikey create`); without it the ruleset carries no keys")
+    Path keysFile;
+
+    @Option(names = "--to", required = true, paramLabel = "URI", description = "a store: file:///dir, s3://bucket/prefix?…, gs://bucket/prefix (repeatable)")
+    List<String> stores = new ArrayList<>();
+
+    @Option(names = "--version", paramLabel = "N", description = "publish as this version; refused unless higher than every readable store's")
+    Long version;
+
+    @Option(names = "--trust", paramLabel = "PUBKEY", description = "other public keys whose existing indexes to accept (key rotation)")
+    List<Path> trust = new ArrayList<>();
+
+    @Option(names = "--timeout", defaultValue = "10s", paramLabel = "DURATION", description = "the most to wait for any store (default: ${DEFAULT-VALUE})")
+    String timeout;
+
+    @Override
+    public Integer call() {
+        if (!StoreLayout.isValidEnvironmentId(environment)) {
+            throw new CliException(ExitCodes.USAGE, "--env '" + environment
+                    + "' is not a valid environment id (letters, digits, '.', '_', '-'; at most 64)");
+        }
+        SigningKey key = KeyFiles.loadSigningKey(signKey);
+        TrustedKeys trusted = trust.isEmpty() ? TrustedKeys.of() : KeyFiles.loadTrusted(trust);
+        FlagSet flags = InputFiles.compileFlags(flagsFile);
+        List<ApiKeyHash> apiKeys = keysFile == null ? List.of()
+                : ApiKeysFile.read(keysFile).stream().map(ApiKeysFile.Entry::toProto).toList();
+        Duration deadline = Durations.parse(timeout, "--timeout");
+        WritePolicy policy = new WritePolicy(deadline, 3, Duration.ofMillis(100), Duration.ofSeconds(30));
+        PrintWriter out = spec.commandLine().getOut();
+        List<ObjectStore> opened = StoreArgs.open(stores, deadline);
+        try (Publisher publisher = new Publisher(opened, key, trusted, policy, Clock.systemUTC(), new SimpleMeterRegistry())) {
+            Publisher.PublishedState state = publisher.publishedState(environment);
+            for (Map.Entry<String, String> bad : state.unreadable().entrySet()) {
+                spec.commandLine().getErr().println("gdn publish: warning: cannot read " + bad.getKey() + ": " + bad.getValue());
+            }
+            if (state.unreadable().size() == opened.size() && version == null) {
+                throw new CliException(ExitCodes.NO_STORE, "no store could be read, so the next version is unknown;"
+                        + " fix the stores or give --version");
+            }
+            long v = version != null ? version : state.highest() + 1;
+            if (v <= state.highest()) {
+                throw new CliException(ExitCodes.USAGE, "--version " + v + " is not higher than version " + state.highest()
+                        + " already published for " + environment);
+            }
+            if (v < 1) {
+                throw new CliException(ExitCodes.USAGE, "--version must be positive");
+            }
+            Ruleset ruleset = flags.toRuleset(environment, v, System.currentTimeMillis(), apiKeys);
+            CompiledRuleset.of(ruleset); // loadable by every reader, checked before anything is written
+            PublishResult result = publisher.publish(ruleset);
+            out.printf("%s v%d (%d flags, %d API keys) →%n", environment, v, ruleset.getFlagsCount(), apiKeys.size());
+            for (StoreOutcome o : result.outcomes()) {
+                out.println("  " + o);
+            }
+            if (!result.anyStored()) {
+                throw new CliException(ExitCodes.NO_STORE, "no store took " + environment + " v" + v);
+            }
+            return ExitCodes.OK;
+        } finally {
+            opened.forEach(ObjectStore::close);
+        }
+    }
+}
