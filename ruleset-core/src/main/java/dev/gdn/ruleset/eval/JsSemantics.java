@@ -208,7 +208,9 @@ final class JsSemantics {
         if (d == 0) {
             return "0";
         }
-        if (d == Math.rint(d) && Math.abs(d) < 1e21) {
+        // Below 2^53 an integral double's shortest digits are the integer itself; above, (long) d would
+        // print non-shortest digits (2^60) or saturate (1e20), so those take the general path.
+        if (d == Math.rint(d) && Math.abs(d) < 0x1p53) {
             return Long.toString((long) d);
         }
         // Double.toString gives round-trip digits; re-lay them out the way JavaScript does.
