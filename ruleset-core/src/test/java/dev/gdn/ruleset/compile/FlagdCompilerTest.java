@@ -317,4 +317,19 @@ class FlagdCompilerTest {
         assertEquals("", ps.get(0).pointer());
         assertTrue(ps.get(0).message().startsWith("nesting deeper than 128 levels"), ps.get(0).message());
     }
+
+    /**
+     * Only the branches of if/?:, fractional variant names and log count as "literal targeting results";
+     * a literal operand of and/or, which can also become the result, is not checked (open question in the
+     * report). It compiles and fails at evaluation with GENERAL.
+     */
+    @Test
+    void andOrOperandsAreNotCheckedAsResults() {
+        FlagSet fs = compiles(withTargeting("{\"or\": [{\"var\": \"x\"}, \"typo\"]}"));
+        CompiledRuleset rs = CompiledRuleset.of(fs.toRuleset("e", 1, 0, List.of()));
+        FlagResult r = rs.evaluate("f", EvaluationContext.empty(), 0);
+        assertEquals("GENERAL", r.errorCode().name());
+        assertEquals(List.of(p("/flags/f/targeting/log", "targeting returns 'typo', which is not a variant of flag 'f' (variants: on, off)")),
+                problems(withTargeting("{\"log\": \"typo\"}")));
+    }
 }

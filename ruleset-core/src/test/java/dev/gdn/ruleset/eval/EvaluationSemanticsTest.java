@@ -252,4 +252,21 @@ class EvaluationSemanticsTest {
         assertSuccess(rs.evaluate("k", context("{\"x\": true}"), TS), "a", "a", Reason.TARGETING_MATCH);
         assertSuccess(rs.evaluate("k", context("{}"), TS), "b", "b", Reason.TARGETING_MATCH);
     }
+
+    /** A rule that fails while evaluating gives PARSE_ERROR (with the flag's metadata), not an exception. */
+    @Test
+    void failingRuleIsParseError() {
+        Map<String, Object> hostile = new java.util.AbstractMap<>() {
+            @Override
+            public java.util.Set<Entry<String, Object>> entrySet() {
+                throw new IllegalStateException("context exploded");
+            }
+        };
+        FlagResult r = RS.evaluate("var-name", EvaluationContext.of(hostile), TS);
+        assertError(r, ErrorCode.PARSE_ERROR);
+        assertEquals("targeting rule failed: context exploded", r.errorDetails());
+        assertEquals(Map.of("team", "core", "owner", "set-owner", "tier", 1L), r.metadata());
+        // Flags without targeting never look at the context.
+        assertSuccess(RS.evaluate("static-flag", EvaluationContext.of(hostile), TS), true, "on", Reason.STATIC);
+    }
 }
