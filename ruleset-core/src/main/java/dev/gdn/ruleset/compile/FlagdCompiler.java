@@ -334,7 +334,7 @@ public final class FlagdCompiler {
         if (!ok) {
             return null;
         }
-        if (op == Operator.VAR) {
+        if (op == Operator.VAR && !args.isEmpty()) { // {"var": []} is the whole data, like {"var": ""}
             checkVarPath(args.get(0), argPtrs.get(0));
         } else if (op == Operator.SEM_VER) {
             Object sop = args.get(1);

@@ -1,6 +1,8 @@
 package dev.gdn.ruleset.eval;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -208,11 +210,24 @@ final class JsSemantics {
         if (d == 0) {
             return "0";
         }
-        if (d == Math.rint(d) && Math.abs(d) < 1e21) {
+        // Below 2^53 an integral double's shortest digits are the integer itself; above, (long) d would
+        // print non-shortest digits (2^60) or saturate (1e20), so those take the general path.
+        if (d == Math.rint(d) && Math.abs(d) < 0x1p53) {
             return Long.toString((long) d);
         }
-        // Double.toString gives round-trip digits; re-lay them out the way JavaScript does.
+        // Double.toString gives round-trip digits, but not always the fewest JavaScript uses: JDK 17 often
+        // prints one more (2e23 as 1.9999999999999998E23), and every JDK prints two where one suffices
+        // (4.9E-324 for 5e-324). So look for the shortest digits that still round-trip, then re-lay them
+        // out the way JavaScript does.
         BigDecimal bd = new BigDecimal(Double.toString(d)).stripTrailingZeros();
+        BigDecimal exact = new BigDecimal(d);
+        for (int p = 1; p <= bd.precision(); p++) { // at equal length, the closest digits (JDK 17 may not pick them)
+            BigDecimal shorter = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
+            if (shorter.doubleValue() == d) {
+                bd = shorter.stripTrailingZeros();
+                break;
+            }
+        }
         String digits = bd.unscaledValue().abs().toString();
         int k = digits.length();
         int n = k - bd.scale(); // decimal point position: value = 0.digits * 10^n

@@ -15,13 +15,18 @@ final class StringNodes {
         @Override
         Object eval(Frame frame, Object data) {
             if (args.length == 1) {
-                return JsSemantics.toJsString(args[0].eval(frame, data));
+                return part(args[0].eval(frame, data));
             }
             StringBuilder sb = new StringBuilder();
             for (Node arg : args) {
-                sb.append(JsSemantics.toJsString(arg.eval(frame, data)));
+                sb.append(part(arg.eval(frame, data)));
             }
             return sb.toString();
+        }
+
+        /** json-logic-js cat is Array.prototype.join(""), which writes null (and undefined) as "", not "null". */
+        private static String part(Object v) {
+            return v == null ? "" : JsSemantics.toJsString(v);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.gdn.ruleset.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,7 +19,12 @@ import java.util.Map;
  * wire. Non-finite doubles, which JSON cannot carry, are written as {@code null}.
  */
 public final class JsonWriter {
-    static final JsonFactory FACTORY = JsonFactory.builder().build();
+    // Jackson's UTF-8 output escapes a surrogate pair (an emoji) as "\uD83D\uDE00" by default, while it writes
+    // other non-ASCII raw; JavaScript's JSON.stringify writes it raw. Combining keeps the canonical form the
+    // same bytes a JS client computes (lone surrogates are still escaped).
+    static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+            .build();
 
     private JsonWriter() {
     }
