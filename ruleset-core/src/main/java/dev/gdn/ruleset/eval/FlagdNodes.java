@@ -136,9 +136,9 @@ final class FlagdNodes {
                 case "<=":
                     return a.compareTo(b) <= 0;
                 case "~":
-                    return a.major() == b.major() && a.minor() == b.minor();
+                    return a.major().equals(b.major()) && a.minor().equals(b.minor());
                 case "^":
-                    return a.major() == b.major();
+                    return a.major().equals(b.major());
                 default:
                     return null;
             }

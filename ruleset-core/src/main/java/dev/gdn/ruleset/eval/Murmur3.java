@@ -63,22 +63,33 @@ public final class Murmur3 {
         int pending;  // how many bytes are in block
         int length;
 
+        char high;    // a high surrogate waiting for its low half (which may start the next string)
+
         void feed(String s) {
             int n = s.length();
             for (int i = 0; i < n; i++) {
                 char c = s.charAt(i);
+                if (high != 0) {
+                    char h0 = high;
+                    high = 0;
+                    if (Character.isLowSurrogate(c)) {
+                        int cp = Character.toCodePoint(h0, c);
+                        add(0xf0 | (cp >> 18));
+                        add(0x80 | ((cp >> 12) & 0x3f));
+                        add(0x80 | ((cp >> 6) & 0x3f));
+                        add(0x80 | (cp & 0x3f));
+                        continue;
+                    }
+                    add('?');
+                }
                 if (c < 0x80) {
                     add(c);
                 } else if (c < 0x800) {
                     add(0xc0 | (c >> 6));
                     add(0x80 | (c & 0x3f));
-                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    int cp = Character.toCodePoint(c, s.charAt(++i));
-                    add(0xf0 | (cp >> 18));
-                    add(0x80 | ((cp >> 12) & 0x3f));
-                    add(0x80 | ((cp >> 6) & 0x3f));
-                    add(0x80 | (cp & 0x3f));
-                } else if (Character.isSurrogate(c)) {
+                } else if (Character.isHighSurrogate(c)) {
+                    high = c;
+                } else if (Character.isLowSurrogate(c)) {
                     add('?');
                 } else {
                     add(0xe0 | (c >> 12));
@@ -101,6 +112,10 @@ public final class Murmur3 {
         }
 
         int finish() {
+            if (high != 0) {
+                high = 0;
+                add('?');
+            }
             int hh = h;
             if (pending > 0) {
                 hh ^= mixK(block);

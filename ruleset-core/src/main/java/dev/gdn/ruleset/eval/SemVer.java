@@ -5,9 +5,10 @@ import java.util.List;
 
 /**
  * A SemVer 2.0.0 version (an optional leading v/V accepted), ordered by SemVer precedence; build
- * metadata is ignored. Numeric parts beyond the range of a long are treated as invalid.
+ * metadata is ignored. Numeric parts are kept as their digits (SemVer sets no size limit, and without
+ * leading zeros a longer number is larger), so any size compares exactly.
  */
-record SemVer(long major, long minor, long patch, String[] preRelease) implements Comparable<SemVer> {
+record SemVer(String major, String minor, String patch, String[] preRelease) implements Comparable<SemVer> {
     private static final String[] NO_PRE_RELEASE = new String[0];
 
     /** The version, or null when {@code text} is not SemVer 2.0.0. Hand-written: this runs on the hot path. */
@@ -17,22 +18,17 @@ record SemVer(long major, long minor, long patch, String[] preRelease) implement
         if (n > 0 && (text.charAt(0) == 'v' || text.charAt(0) == 'V')) {
             i = 1;
         }
-        long[] core = new long[3];
+        String[] core = new String[3];
         for (int part = 0; part < 3; part++) {
             int start = i;
-            long value = 0;
             while (i < n && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
-                if (value > (Long.MAX_VALUE - 9) / 10) {
-                    return null;
-                }
-                value = value * 10 + (text.charAt(i) - '0');
                 i++;
             }
             int len = i - start;
             if (len == 0 || (len > 1 && text.charAt(start) == '0')) {
                 return null; // empty, or a leading zero
             }
-            core[part] = value;
+            core[part] = text.substring(start, i);
             if (part < 2) {
                 if (i >= n || text.charAt(i) != '.') {
                     return null;
@@ -92,12 +88,12 @@ record SemVer(long major, long minor, long patch, String[] preRelease) implement
 
     @Override
     public int compareTo(SemVer o) {
-        int c = Long.compare(major, o.major);
+        int c = compareNumbers(major, o.major);
         if (c == 0) {
-            c = Long.compare(minor, o.minor);
+            c = compareNumbers(minor, o.minor);
         }
         if (c == 0) {
-            c = Long.compare(patch, o.patch);
+            c = compareNumbers(patch, o.patch);
         }
         if (c != 0) {
             return c;
@@ -120,13 +116,17 @@ record SemVer(long major, long minor, long patch, String[] preRelease) implement
         boolean an = isNumeric(a);
         boolean bn = isNumeric(b);
         if (an && bn) {
-            // no leading zeros: a longer number is larger, equal lengths compare as text
-            return a.length() != b.length() ? Integer.compare(a.length(), b.length()) : a.compareTo(b);
+            return compareNumbers(a, b);
         }
         if (an != bn) {
             return an ? -1 : 1; // numeric identifiers have lower precedence
         }
         return a.compareTo(b);
+    }
+
+    /** Digit strings without leading zeros: a longer number is larger, equal lengths compare as text. */
+    private static int compareNumbers(String a, String b) {
+        return a.length() != b.length() ? Integer.compare(a.length(), b.length()) : Integer.signum(a.compareTo(b));
     }
 
     private static boolean isNumeric(String s) {

@@ -80,4 +80,23 @@ class Murmur3Test {
         byte[] bytes = "hello".getBytes(StandardCharsets.UTF_8);
         assertEquals(Hashing.murmur3_32_fixed(42).hashBytes(bytes).asInt(), Murmur3.hash32(bytes, 42));
     }
+
+    @org.junit.jupiter.api.Test
+    void streamingUtf8HashEqualsHashingTheConcatenatedBytes() {
+        java.util.Random rnd = new java.util.Random(7);
+        String[] samples = {"", "a", "flag", "ключ", "😀", "日本語", "\uD800", "x\uDC00y", "é", "ü€"};
+        for (int i = 0; i < 5_000; i++) {
+            StringBuilder a = new StringBuilder();
+            StringBuilder b = new StringBuilder();
+            for (int j = rnd.nextInt(6); j > 0; j--) {
+                a.append(samples[rnd.nextInt(samples.length)]);
+            }
+            for (int j = rnd.nextInt(6); j > 0; j--) {
+                b.append(rnd.nextBoolean() ? samples[rnd.nextInt(samples.length)] : (char) rnd.nextInt(0x10000));
+            }
+            String s = a.toString() + b;
+            assertEquals(Murmur3.hash32(s.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0),
+                    Murmur3.hash32Utf8(a.toString(), b.toString()), () -> "for " + s);
+        }
+    }
 }

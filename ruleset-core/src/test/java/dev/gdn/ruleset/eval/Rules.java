@@ -31,7 +31,7 @@ final class Rules {
         FlagSet fs = compile(file);
         Expr e = fs.flags().get(0).getTargeting().getOperation().getArgs(1);
         Map<String, Object> ctx = ctx(data);
-        return NodeBuilder.build(e).eval(new Frame(ctx, flagKey, TS), ctx);
+        return NodeBuilder.build(e).eval(new Frame(ctx, TS).forFlag(flagKey), ctx);
     }
 
     /** The rule's value as JavaScript's JSON.stringify would show it (numbers in JS form; NaN shown as NaN). */
