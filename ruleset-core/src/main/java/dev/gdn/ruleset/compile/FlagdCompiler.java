@@ -173,8 +173,8 @@ public final class FlagdCompiler {
                     type = t;
                     firstName = v.getKey();
                 } else if (t != type) {
-                    problem(vptr, "variant is a " + typeName(t) + " but variant '" + firstName + "' is a "
-                            + typeName(type) + ": all variants of a flag must have one type");
+                    problem(vptr, "variant is " + withArticle(typeName(t)) + " but variant '" + firstName + "' is "
+                            + withArticle(typeName(type)) + ": all variants of a flag must have one type");
                     continue;
                 }
                 variantNames.add(v.getKey());
@@ -478,6 +478,10 @@ public final class FlagdCompiler {
 
     private static String typeName(VariantType t) {
         return t.name().toLowerCase();
+    }
+
+    private static String withArticle(String noun) {
+        return ("aeiou".indexOf(noun.charAt(0)) >= 0 ? "an " : "a ") + noun;
     }
 
     private static String knownVariants(Set<String> names) {

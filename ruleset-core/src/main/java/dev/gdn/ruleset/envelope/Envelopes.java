@@ -12,6 +12,7 @@ import java.security.PublicKey;
 public final class Envelopes {
     private static final int SHA256_LENGTH = 32;
     private static final int ED25519_SIGNATURE_LENGTH = 64;
+    private static final byte[] EMPTY_SHA256 = KeyIds.sha256(new byte[0]);
 
     private Envelopes() {
     }
@@ -41,6 +42,9 @@ public final class Envelopes {
 
     /** Parses envelope bytes without verifying anything: for display, never for use. */
     public static SignedEnvelope parse(byte[] envelopeBytes) throws EnvelopeException {
+        if (envelopeBytes.length == 0) {
+            throw new EnvelopeException(EnvelopeException.Reason.TRUNCATED, "the file is empty");
+        }
         try {
             return SignedEnvelope.parseFrom(envelopeBytes);
         } catch (InvalidProtocolBufferException e) {
@@ -54,6 +58,11 @@ public final class Envelopes {
     }
 
     public static byte[] verify(SignedEnvelope env, PayloadType expected, TrustedKeys trusted) throws EnvelopeException {
+        if (!env.getKeyId().isEmpty() && env.getPayload().isEmpty()
+                && !MessageDigest.isEqual(env.getPayloadSha256().toByteArray(), EMPTY_SHA256)) {
+            // The payload is the last field on the wire: a signed envelope missing one it promised was cut short.
+            throw new EnvelopeException(EnvelopeException.Reason.TRUNCATED, "the envelope ends before its payload");
+        }
         if (env.getPayloadSha256().size() != SHA256_LENGTH) {
             throw new EnvelopeException(env.getPayloadSha256().isEmpty() && env.getPayload().isEmpty()
                     ? EnvelopeException.Reason.MALFORMED : EnvelopeException.Reason.TRUNCATED,

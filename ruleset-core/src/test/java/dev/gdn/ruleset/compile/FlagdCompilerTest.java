@@ -105,7 +105,7 @@ class FlagdCompilerTest {
         assertEquals(List.of(
                 p("/flags/f/variants/b", "variant is a string but variant 'a' is a boolean: all variants of a flag must have one type"),
                 p("/flags/f/variants/c", "variant is a number but variant 'a' is a boolean: all variants of a flag must have one type"),
-                p("/flags/f/variants/d", "variant is a object but variant 'a' is a boolean: all variants of a flag must have one type")),
+                p("/flags/f/variants/d", "variant is an object but variant 'a' is a boolean: all variants of a flag must have one type")),
                 problems(file));
         // Integers and floats are one type; an array or null is no variant type at all.
         assertEquals(VariantType.NUMBER, compiles("""
