@@ -44,6 +44,7 @@ public final class GdnCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        Logging.configure(java.util.logging.Level.WARNING);
         PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16));
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         int code = execute(args, out, err);

@@ -6,6 +6,9 @@ import dev.gdn.ruleset.envelope.TrustedKeys;
 import dev.gdn.ruleset.eval.CompiledRuleset;
 import dev.gdn.ruleset.proto.ApiKeyHash;
 import dev.gdn.ruleset.proto.Ruleset;
+import dev.gdn.sync.fetch.Fetcher;
+import dev.gdn.sync.fetch.FetcherConfig;
+import dev.gdn.sync.fetch.VerifiedRuleset;
 import dev.gdn.sync.layout.StoreLayout;
 import dev.gdn.sync.publish.PublishResult;
 import dev.gdn.sync.publish.Publisher;
@@ -45,7 +48,8 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--sign-key", required = true, paramLabel = "KEY", description = "signing key file from `gdn keygen`")
     Path signKey;
 
-    @Option(names = "--keys", paramLabel = "KEYS.json", description = "API keys file (`gdn apikey create`); without it the ruleset carries no keys")
+    @Option(names = "--keys", paramLabel = "KEYS.json",
+            description = "API keys file (`gdn apikey create`); without it the keys of the version being replaced are kept")
     Path keysFile;
 
     @Option(names = "--to", required = true, paramLabel = "URI", description = "a store: file:///dir, s3://bucket/prefix?…, gs://bucket/prefix (repeatable)")
@@ -69,8 +73,6 @@ final class PublishCommand implements Callable<Integer> {
         SigningKey key = KeyFiles.loadSigningKey(signKey);
         TrustedKeys trusted = trust.isEmpty() ? TrustedKeys.of() : KeyFiles.loadTrusted(trust);
         FlagSet flags = InputFiles.compileFlags(flagsFile);
-        List<ApiKeyHash> apiKeys = keysFile == null ? List.of()
-                : ApiKeysFile.read(keysFile).stream().map(ApiKeysFile.Entry::toProto).toList();
         Duration deadline = Durations.parse(timeout, "--timeout");
         WritePolicy policy = new WritePolicy(deadline, 3, Duration.ofMillis(100), Duration.ofSeconds(30));
         PrintWriter out = spec.commandLine().getOut();
@@ -92,10 +94,21 @@ final class PublishCommand implements Callable<Integer> {
             if (v < 1) {
                 throw new CliException(ExitCodes.USAGE, "--version must be positive");
             }
+            String keysFrom;
+            List<ApiKeyHash> apiKeys;
+            if (keysFile != null) {
+                apiKeys = ApiKeysFile.read(keysFile).stream().map(ApiKeysFile.Entry::toProto).toList();
+                keysFrom = "from " + keysFile;
+            } else {
+                // Dropping every key by leaving out --keys would lock every client out: keep the current ones.
+                VerifiedRuleset previous = currentVersion(opened, Publisher.withOwnKey(trusted, key));
+                apiKeys = previous == null ? List.of() : previous.ruleset().getApiKeysList();
+                keysFrom = previous == null ? "none: no --keys and no earlier version" : "kept from v" + previous.version();
+            }
             Ruleset ruleset = flags.toRuleset(environment, v, System.currentTimeMillis(), apiKeys);
             CompiledRuleset.of(ruleset); // loadable by every reader, checked before anything is written
             PublishResult result = publisher.publish(ruleset);
-            out.printf("%s v%d (%d flags, %d API keys) →%n", environment, v, ruleset.getFlagsCount(), apiKeys.size());
+            out.printf("%s v%d (%d flags, %d API keys %s) →%n", environment, v, ruleset.getFlagsCount(), apiKeys.size(), keysFrom);
             for (StoreOutcome o : result.outcomes()) {
                 out.println("  " + o);
             }
@@ -105,6 +118,15 @@ final class PublishCommand implements Callable<Integer> {
             return ExitCodes.OK;
         } finally {
             opened.forEach(ObjectStore::close);
+        }
+    }
+
+    /** The environment's current verified version in the stores, read as a node would, or null. */
+    private VerifiedRuleset currentVersion(List<ObjectStore> stores, TrustedKeys trusted) {
+        FetcherConfig config = FetcherConfig.DEFAULT.withEnvironments(java.util.Set.of(environment));
+        try (Fetcher fetcher = new Fetcher(stores, trusted, config, new SimpleMeterRegistry(), Clock.systemUTC())) {
+            fetcher.pollOnce();
+            return fetcher.current().get(environment);
         }
     }
 }

@@ -49,7 +49,8 @@ public final class Publisher implements AutoCloseable {
         this.registry = registry;
     }
 
-    static TrustedKeys withOwnKey(TrustedKeys trusted, SigningKey key) {
+    /** The trusted keys plus the signing key's own public key. */
+    public static TrustedKeys withOwnKey(TrustedKeys trusted, SigningKey key) {
         List<java.security.PublicKey> keys = new ArrayList<>(trusted.publicKeys());
         keys.add(key.publicKey());
         return TrustedKeys.of(keys);
