@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             PublishCommand.class,
             FetchCommand.class,
             ReconcileCommand.class,
+            NodeCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

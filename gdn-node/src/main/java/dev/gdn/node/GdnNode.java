@@ -1,0 +1,175 @@
+package dev.gdn.node;
+
+import dev.gdn.node.grpc.RulesetWatchService;
+import dev.gdn.node.http.EvaluationService;
+import dev.gdn.node.http.HealthService;
+import dev.gdn.node.http.MetricsService;
+import dev.gdn.node.source.Caller;
+import dev.gdn.node.source.DiskCache;
+import dev.gdn.node.source.FlagFileLoader;
+import dev.gdn.node.source.LoadedRuleset;
+import dev.gdn.node.source.RulesetRegistry;
+import dev.gdn.node.source.StoreLoader;
+import dev.gdn.ruleset.envelope.TrustedKeys;
+import dev.gdn.ruleset.proto.ApiKeyKind;
+import dev.gdn.sync.fetch.FetcherConfig;
+import dev.gdn.sync.store.ObjectStore;
+import dev.gdn.sync.store.ObjectStores;
+import dev.gdn.sync.store.StoreOptions;
+import io.grpc.BindableService;
+import io.grpc.ServerInterceptors;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.grpc.GrpcRouting;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A running GDN node: the belt. Wiring is explicit: a ruleset registry fed by the stores (through
+ * the disk cache and the fetcher) or by a flag file, the evaluation, health and metrics routes over
+ * it, and the gRPC watch stream on the same port.
+ */
+public final class GdnNode implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(GdnNode.class.getName());
+
+    private final NodeConfig config;
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final RulesetRegistry registry;
+    private final StoreLoader storeLoader;
+    private final FlagFileLoader fileLoader;
+    private final List<ObjectStore> stores = new ArrayList<>();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final Set<String> gaugedEnvironments = ConcurrentHashMap.newKeySet();
+    private final WebServer server;
+
+    private GdnNode(NodeConfig config) throws Exception {
+        this.config = config;
+        Clock clock = Clock.systemUTC();
+        new ClassLoaderMetrics().bindTo(meters);
+        new JvmMemoryMetrics().bindTo(meters);
+        new JvmGcMetrics().bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        new UptimeMetrics().bindTo(meters);
+
+        if (config.flagsFile() != null) {
+            boolean keys = FlagFileLoader.keysRequired(config.clientKey(), config.serverKey());
+            registry = new RulesetRegistry(() -> Set.of(FlagFileLoader.ENVIRONMENT),
+                    keys ? null : new Caller(FlagFileLoader.ENVIRONMENT, ApiKeyKind.CLIENT), "flag file " + config.flagsFile());
+            LOG.log(Level.WARNING, keys ? "serving {0} as environment \"default\"; only the configured --client-key/--server-key are accepted"
+                    : "serving {0} as environment \"default\" WITHOUT API keys: any caller may evaluate (development mode;"
+                    + " give --client-key/--server-key to require keys)", config.flagsFile());
+            fileLoader = new FlagFileLoader(config.flagsFile(), config.clientKey(), config.serverKey(), registry, clock);
+            fileLoader.start(Math.max(100, config.pollInterval().toMillis()));
+            storeLoader = null;
+        } else {
+            for (String uri : config.stores()) {
+                stores.add(ObjectStores.open(uri, new StoreOptions(config.storeTimeout())));
+            }
+            TrustedKeys trusted = TrustedKeys.load(config.trust());
+            StoreLoader[] loader = new StoreLoader[1];
+            registry = new RulesetRegistry(() -> loader[0].expectedEnvironments(), null, "stores " + config.stores());
+            FetcherConfig fc = FetcherConfig.DEFAULT.withPollInterval(config.pollInterval()).withEnvironments(config.envs());
+            loader[0] = new StoreLoader(stores, trusted, fc, config.cacheDir() == null ? null : new DiskCache(config.cacheDir()),
+                    meters, clock, registry);
+            storeLoader = loader[0];
+            fileLoader = null;
+        }
+        registry.addListener(this::gaugeEnvironment);
+        registry.environments().forEach(env -> registry.current(env).ifPresent(this::gaugeEnvironment));
+
+        RulesetWatchService watch = new RulesetWatchService(registry);
+        BindableService intercepted = () -> ServerInterceptors.intercept(watch, RulesetWatchService.apiKeyInterceptor());
+        server = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                // Without TCP_NODELAY every HTTP/2 and gRPC exchange stalls ~40 ms (Nagle + delayed ACK).
+                .connectionOptions(o -> o.tcpNoDelay(true))
+                .shutdownGracePeriod(config.drainTimeout())
+                .maxPayloadSize(1024 * 1024)
+                .routing(r -> r
+                        .register(new EvaluationService(registry, config.servedBy(), config.cdn(), meters))
+                        .register(new HealthService(registry, draining::get, clock))
+                        .register(new MetricsService(meters)))
+                .addRouting(GrpcRouting.builder().service(intercepted))
+                .build();
+        if (storeLoader != null) {
+            storeLoader.start(); // one synchronous round first: ready as soon as the stores answer
+        }
+        server.start();
+        LOG.log(Level.INFO, "GDN node {0} listening on {1}:{2,number,#} ({3})", config.servedBy(), config.host(), server.port(),
+                registry.description());
+    }
+
+    public static GdnNode start(NodeConfig config) throws Exception {
+        return new GdnNode(config);
+    }
+
+    private void gaugeEnvironment(LoadedRuleset r) {
+        String env = r.environmentId();
+        if (gaugedEnvironments.add(env)) {
+            Gauge.builder("gdn.ruleset.version", registry, reg -> reg.current(env).map(LoadedRuleset::version).orElse(0L))
+                    .tag("environment", env).description("ruleset version served").register(meters);
+            Gauge.builder("gdn.ruleset.age", registry, reg -> reg.current(env)
+                            .map(x -> (System.currentTimeMillis() - x.compiled().ruleset().getCreatedAtMillis()) / 1000.0).orElse(0.0))
+                    .tag("environment", env).baseUnit("seconds").description("time since the served version was created")
+                    .register(meters);
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public RulesetRegistry registry() {
+        return registry;
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    /**
+     * Graceful stop: readiness turns DRAINING at once (load balancers stop sending), then after half the
+     * drain timeout the listener closes and in-flight requests get the rest of it.
+     */
+    public void drainAndStop() {
+        if (!draining.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.log(Level.INFO, "draining: readiness is now 503");
+        try {
+            Thread.sleep(config.drainTimeout().toMillis() / 2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        draining.set(true);
+        server.stop();
+        if (storeLoader != null) {
+            storeLoader.close();
+        }
+        if (fileLoader != null) {
+            fileLoader.close();
+        }
+        stores.forEach(ObjectStore::close);
+        LOG.log(Level.INFO, "stopped");
+    }
+}

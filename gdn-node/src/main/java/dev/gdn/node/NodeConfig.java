@@ -1,0 +1,35 @@
+package dev.gdn.node;
+
+import dev.gdn.node.http.CdnPolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Everything a node is started with.
+ *
+ * @param stores     store URIs (store mode); empty in flag-file mode
+ * @param trust      public key files whose signatures are accepted (store mode)
+ * @param envs       environments to serve; empty: every one in the stores
+ * @param cacheDir   last-known-good directory, or null for none
+ * @param flagsFile  flag-file mode: serve this flagd file as environment "default"
+ * @param clientKey  flag-file mode: the one client key accepted (null: no key needed unless serverKey is set)
+ * @param serverKey  flag-file mode: the one server key accepted
+ * @param drainTimeout on shutdown, how long readiness reports DRAINING before the listener closes and
+ *                     in-flight requests are finished
+ */
+public record NodeConfig(String host, int port, String region, String nodeId, List<String> stores, List<Path> trust,
+                         Set<String> envs, Path cacheDir, Path flagsFile, String clientKey, String serverKey,
+                         Duration pollInterval, Duration storeTimeout, Duration drainTimeout, CdnPolicy cdn) {
+    public NodeConfig {
+        stores = List.copyOf(stores);
+        trust = List.copyOf(trust);
+        envs = Set.copyOf(envs);
+    }
+
+    /** The GDN-Served-By value: region and node id. */
+    public String servedBy() {
+        return region + "/" + nodeId;
+    }
+}

@@ -1,0 +1,354 @@
+package dev.gdn.node.http;
+
+import dev.gdn.node.source.Caller;
+import dev.gdn.node.source.LoadedRuleset;
+import dev.gdn.node.source.RulesetSource;
+import dev.gdn.ruleset.eval.ErrorCode;
+import dev.gdn.ruleset.eval.EvaluationContext;
+import dev.gdn.ruleset.eval.FlagResult;
+import dev.gdn.ruleset.json.JsonWriter;
+import dev.gdn.ruleset.ofrep.InvalidContextException;
+import dev.gdn.ruleset.ofrep.OfrepJson;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The evaluation routes every GDN server serves (SPEC §3), over any {@link RulesetSource}:
+ * OFREP single and bulk (with ETag / 304), the CDN-cacheable GET, the signed ruleset download, and
+ * CORS for browsers on other origins. gdn-node mounts it over stores, the classic API over PostgreSQL.
+ */
+public final class EvaluationService implements HttpService {
+    private static final System.Logger LOG = System.getLogger(EvaluationService.class.getName());
+    /** Request bodies are small JSON contexts; anything larger is refused before it is parsed. */
+    static final int MAX_BODY_BYTES = 64 * 1024;
+    private static final String JSON = "application/json";
+
+    private final RulesetSource source;
+    private final String servedBy;
+    private final CdnPolicy cdn;
+    private final MeterRegistry meters;
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> evaluations = new ConcurrentHashMap<>();
+
+    /** @param servedBy the GDN-Served-By value: node id and region, or "classic" */
+    public EvaluationService(RulesetSource source, String servedBy, CdnPolicy cdn, MeterRegistry meters) {
+        this.source = source;
+        this.servedBy = servedBy;
+        this.cdn = cdn;
+        this.meters = meters;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.options("/ofrep/v1/evaluate/flags", this::preflight)
+                .options("/ofrep/v1/evaluate/flags/{key}", this::preflight)
+                .options("/gdn/v1/evaluate/{clientKey}/{context}", this::preflight)
+                .options("/gdn/v1/ruleset", this::preflight)
+                .post("/ofrep/v1/evaluate/flags", instrumented("ofrep_bulk", this::bulk))
+                .post("/ofrep/v1/evaluate/flags/{key}", instrumented("ofrep_single", this::single))
+                .get("/gdn/v1/evaluate/{clientKey}/{context}", instrumented("cdn_get", this::cacheableGet))
+                .get("/gdn/v1/ruleset", instrumented("ruleset_download", this::rulesetDownload));
+    }
+
+    private interface Route {
+        void handle(ServerRequest req, ServerResponse res) throws Exception;
+    }
+
+    /** Times every request by route and status, and turns failures into OFREP-shaped error responses. */
+    private Handler instrumented(String route, Route handler) {
+        return (req, res) -> {
+            long start = System.nanoTime();
+            try {
+                handler.handle(req, res);
+            } catch (HttpFailure f) {
+                sendFailure(req, res, f);
+            } catch (Exception | StackOverflowError e) {
+                LOG.log(Level.ERROR, "request failed: " + req.prologue(), e);
+                sendFailure(req, res, new HttpFailure(500, OfrepJson.errorDetails("internal error: " + e.getClass().getSimpleName())));
+            } finally {
+                int status = res.status().code();
+                timers.computeIfAbsent(route + " " + status, k -> Timer.builder("gdn.http.server.requests")
+                                .description("evaluation requests by route and status")
+                                .tag("route", route).tag("status", Integer.toString(status))
+                                .publishPercentileHistogram()
+                                .minimumExpectedValue(Duration.ofMillis(1).dividedBy(20))
+                                .maximumExpectedValue(Duration.ofSeconds(5))
+                                .register(meters))
+                        .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
+        };
+    }
+
+    private void sendFailure(ServerRequest req, ServerResponse res, HttpFailure f) {
+        if (res.isSent()) {
+            return;
+        }
+        res.status(f.status);
+        res.header(HeaderNames.CONTENT_TYPE, JSON);
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        res.header(GdnHeaders.SERVED_BY, servedBy);
+        if (f.retryAfterSeconds != null) {
+            res.header(HeaderNames.RETRY_AFTER, f.retryAfterSeconds);
+        }
+        // Browsers may read error bodies too: allow any origin (nothing environment-specific is in them).
+        res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        res.header(HeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, GdnHeaders.EXPOSE_HEADERS);
+        res.send(f.body);
+    }
+
+    // ---------------------------------------------------------------- routes
+
+    private void single(ServerRequest req, ServerResponse res) {
+        String flagKey = req.path().pathParameters().get("key");
+        Caller caller = authenticate(req, keyFromHeaders(req));
+        LoadedRuleset rs = ruleset(caller, req);
+        EvaluationContext ctx = context(req);
+        FlagResult r = rs.compiled().evaluate(flagKey, ctx);
+        countEvaluations(rs, 1);
+        commonHeaders(req, res, rs);
+        res.status(OfrepJson.httpStatus(r));
+        res.header(HeaderNames.CONTENT_TYPE, JSON);
+        res.send(OfrepJson.single(r));
+    }
+
+    private void bulk(ServerRequest req, ServerResponse res) {
+        Caller caller = authenticate(req, keyFromHeaders(req));
+        LoadedRuleset rs = ruleset(caller, req);
+        EvaluationContext ctx = context(req);
+        byte[] body = evaluateAll(rs, ctx);
+        String etag = etag(rs, ctx, body);
+        commonHeaders(req, res, rs);
+        res.header(HeaderNames.ETAG, etag);
+        if (matches(req, etag)) {
+            res.status(Status.NOT_MODIFIED_304).send();
+            return;
+        }
+        res.header(HeaderNames.CONTENT_TYPE, JSON);
+        res.send(body);
+    }
+
+    private void cacheableGet(ServerRequest req, ServerResponse res) {
+        Caller caller = authenticate(req, req.path().pathParameters().get("clientKey"));
+        if (caller.isServer()) {
+            throw new HttpFailure(403, OfrepJson.errorDetails("server keys must never appear in URLs: use a client key here,"
+                    + " and rotate this server key, which has now been exposed"));
+        }
+        // Pinning would fragment CDN caches: this route always answers with the current version.
+        LoadedRuleset rs = source.current(caller.environmentId()).orElseThrow(() -> notLoaded(caller));
+        EvaluationContext ctx = contextFromUrl(req.path().pathParameters().get("context"));
+        byte[] body = evaluateAll(rs, ctx);
+        String etag = etag(rs, ctx, body);
+        commonHeaders(req, res, rs);
+        res.header(HeaderNames.CACHE_CONTROL, cdn.cacheControl());
+        res.header(GdnHeaders.SURROGATE_KEY, "env-" + rs.environmentId());
+        res.header(HeaderNames.ETAG, etag);
+        if (matches(req, etag)) {
+            res.status(Status.NOT_MODIFIED_304).send();
+            return;
+        }
+        res.header(HeaderNames.CONTENT_TYPE, JSON);
+        res.send(body);
+    }
+
+    private void rulesetDownload(ServerRequest req, ServerResponse res) {
+        Caller caller = authenticate(req, keyFromHeaders(req));
+        if (!caller.isServer()) {
+            throw new HttpFailure(403, OfrepJson.errorDetails("downloading the ruleset needs a server key; client keys may only evaluate"));
+        }
+        LoadedRuleset rs = source.current(caller.environmentId()).orElseThrow(() -> notLoaded(caller));
+        if (rs.envelope() == null) {
+            throw new HttpFailure(404, OfrepJson.errorDetails("this server evaluates an unsigned development flag file;"
+                    + " there is no signed ruleset to download"));
+        }
+        String etag = "\"" + rs.environmentId() + "-" + rs.version() + "\"";
+        commonHeaders(req, res, rs);
+        res.header(HeaderNames.ETAG, etag);
+        res.header(HeaderNames.CACHE_CONTROL, "private, no-cache");
+        if (matches(req, etag)) {
+            res.status(Status.NOT_MODIFIED_304).send();
+            return;
+        }
+        res.header(HeaderNames.CONTENT_TYPE, "application/x-protobuf");
+        res.send(rs.envelope());
+    }
+
+    private void preflight(ServerRequest req, ServerResponse res) {
+        // A preflight carries no API key, so it cannot know the environment's allow-list; the real
+        // response enforces it (the browser withholds it unless its Allow-Origin matches).
+        res.status(Status.NO_CONTENT_204);
+        res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, req.headers().first(HeaderNames.ORIGIN).orElse("*"));
+        res.header(HeaderNames.VARY, "Origin");
+        res.header(HeaderNames.ACCESS_CONTROL_ALLOW_METHODS, GdnHeaders.ALLOW_METHODS);
+        res.header(HeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, GdnHeaders.ALLOW_HEADERS);
+        res.header(HeaderNames.ACCESS_CONTROL_MAX_AGE, GdnHeaders.PREFLIGHT_MAX_AGE);
+        res.send();
+    }
+
+    // ---------------------------------------------------------------- pieces
+
+    private static String keyFromHeaders(ServerRequest req) {
+        Optional<String> auth = req.headers().first(HeaderNames.AUTHORIZATION);
+        if (auth.isPresent()) {
+            String a = auth.get().trim();
+            if (a.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                return a.substring(7).trim();
+            }
+        }
+        return req.headers().first(GdnHeaders.X_API_KEY).map(String::trim).orElse(null);
+    }
+
+    private Caller authenticate(ServerRequest req, String key) {
+        return source.authenticate(key).orElseThrow(() -> new HttpFailure(401, OfrepJson.errorDetails(key == null || key.isEmpty()
+                ? "missing API key: send Authorization: Bearer <key> or X-API-Key: <key>"
+                : "unknown API key")));
+    }
+
+    private LoadedRuleset ruleset(Caller caller, ServerRequest req) {
+        long pinned = req.headers().first(GdnHeaders.RULESET_VERSION).map(EvaluationService::parseVersion).orElse(0L);
+        return source.forRequest(caller.environmentId(), pinned).orElseThrow(() -> notLoaded(caller));
+    }
+
+    private static long parseVersion(String v) {
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return 0; // an unparseable pin is no pin
+        }
+    }
+
+    private static HttpFailure notLoaded(Caller caller) {
+        return new HttpFailure(503, OfrepJson.errorDetails("no ruleset is loaded yet for environment " + caller.environmentId()), "1");
+    }
+
+    private EvaluationContext context(ServerRequest req) {
+        OptionalLong length = req.headers().contentLength();
+        if (length.isPresent() && length.getAsLong() > MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
+        byte[] body;
+        if (!req.content().hasEntity()) {
+            body = new byte[0];
+        } else {
+            try (InputStream in = req.content().inputStream()) {
+                body = in.readNBytes(MAX_BODY_BYTES + 1);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (body.length > MAX_BODY_BYTES) {
+                throw tooLarge();
+            }
+        }
+        try {
+            return OfrepJson.parseRequest(body);
+        } catch (InvalidContextException e) {
+            throw new HttpFailure(400, OfrepJson.error(null, ErrorCode.INVALID_CONTEXT, e.getMessage()));
+        }
+    }
+
+    private static HttpFailure tooLarge() {
+        return new HttpFailure(413, OfrepJson.errorDetails("request body larger than " + MAX_BODY_BYTES + " bytes"));
+    }
+
+    private static EvaluationContext contextFromUrl(String encoded) {
+        byte[] json;
+        try {
+            json = Base64.getUrlDecoder().decode(encoded);
+        } catch (IllegalArgumentException e) {
+            throw new HttpFailure(400, OfrepJson.error(null, ErrorCode.INVALID_CONTEXT,
+                    "the context in the URL is not base64url: " + e.getMessage()));
+        }
+        if (json.length > MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
+        try {
+            return OfrepJson.parseContext(json);
+        } catch (InvalidContextException e) {
+            throw new HttpFailure(400, OfrepJson.error(null, ErrorCode.INVALID_CONTEXT, e.getMessage()));
+        }
+    }
+
+    private byte[] evaluateAll(LoadedRuleset rs, EvaluationContext ctx) {
+        List<FlagResult> results = rs.compiled().evaluateAll(ctx);
+        countEvaluations(rs, results.size());
+        return OfrepJson.bulk(results, rs.bulkMetadata());
+    }
+
+    private void countEvaluations(LoadedRuleset rs, int n) {
+        evaluations.computeIfAbsent(rs.environmentId(), env -> Counter.builder("gdn.evaluations")
+                .description("flag evaluations").tag("environment", env).register(meters)).increment(n);
+    }
+
+    /**
+     * The ETag covers the environment, the ruleset version, the whole context (canonical form) and the
+     * answer itself, so time-based rules that change their answer change the ETag too.
+     */
+    private static String etag(LoadedRuleset rs, EvaluationContext ctx, byte[] body) {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            d.update(rs.environmentId().getBytes(StandardCharsets.UTF_8));
+            d.update((byte) 0);
+            d.update(Long.toString(rs.version()).getBytes(StandardCharsets.US_ASCII));
+            d.update((byte) 0);
+            d.update(JsonWriter.toBytes(ctx.attributes(), true));
+            d.update((byte) 0);
+            d.update(body);
+            return "\"" + HexFormat.of().formatHex(d.digest(), 0, 16) + "\"";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether If-None-Match names this ETag (a list, weak prefixes and * allowed). */
+    private static boolean matches(ServerRequest req, String etag) {
+        for (String header : req.headers().values(HeaderNames.IF_NONE_MATCH)) {
+            for (String candidate : header.split(",")) {
+                String c = candidate.trim();
+                if (c.startsWith("W/")) {
+                    c = c.substring(2);
+                }
+                if (c.equals(etag) || c.equals("*")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void commonHeaders(ServerRequest req, ServerResponse res, LoadedRuleset rs) {
+        res.header(HeaderValues.create(GdnHeaders.RULESET_VERSION, rs.version()));
+        res.header(GdnHeaders.SERVED_BY, servedBy);
+        res.header(HeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, GdnHeaders.EXPOSE_HEADERS);
+        List<String> allowed = rs.allowedOrigins();
+        if (allowed.isEmpty()) {
+            res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        } else {
+            res.header(HeaderNames.VARY, "Origin");
+            req.headers().first(HeaderNames.ORIGIN).filter(allowed::contains)
+                    .ifPresent(origin -> res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin));
+        }
+    }
+}

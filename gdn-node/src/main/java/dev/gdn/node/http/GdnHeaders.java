@@ -1,0 +1,21 @@
+package dev.gdn.node.http;
+
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+
+/** The GDN additions to OFREP (SPEC §3) and the CORS header values every evaluation route sends. */
+public final class GdnHeaders {
+    public static final HeaderName RULESET_VERSION = HeaderNames.create("GDN-Ruleset-Version");
+    public static final HeaderName SERVED_BY = HeaderNames.create("GDN-Served-By");
+    public static final HeaderName SURROGATE_KEY = HeaderNames.create("Surrogate-Key");
+    public static final HeaderName X_API_KEY = HeaderNames.create("X-API-Key");
+
+    static final String ALLOW_HEADERS = "Authorization, X-API-Key, Content-Type, If-None-Match, GDN-Ruleset-Version";
+    static final String EXPOSE_HEADERS = "ETag, Retry-After, GDN-Ruleset-Version, GDN-Served-By";
+    static final String ALLOW_METHODS = "GET, POST, OPTIONS";
+    /** Chromium caches a preflight for at most 2 h (and only 5 s without this header). */
+    static final String PREFLIGHT_MAX_AGE = "7200";
+
+    private GdnHeaders() {
+    }
+}

@@ -1,0 +1,75 @@
+package dev.gdn.node.http;
+
+import dev.gdn.node.source.LoadedRuleset;
+import dev.gdn.node.source.RulesetSource;
+import dev.gdn.ruleset.json.JsonWriter;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * {@code /health/live}: the process is up. {@code /health/ready}: 200 only once every expected
+ * environment has a verified ruleset (from a store or the disk cache) and the server is not draining;
+ * the body says, per environment, the version, its source and its age.
+ */
+public final class HealthService implements HttpService {
+    private final RulesetSource source;
+    private final BooleanSupplier draining;
+    private final Clock clock;
+
+    public HealthService(RulesetSource source, BooleanSupplier draining, Clock clock) {
+        this.source = source;
+        this.draining = draining;
+        this.clock = clock;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/health/live", this::live).get("/health/ready", this::ready);
+    }
+
+    private void live(ServerRequest req, ServerResponse res) {
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        res.send("{\"status\":\"UP\"}");
+    }
+
+    private void ready(ServerRequest req, ServerResponse res) {
+        Map<String, LoadedRuleset> state = source.readiness();
+        Map<String, Object> envs = new LinkedHashMap<>();
+        boolean allLoaded = !state.isEmpty();
+        for (Map.Entry<String, LoadedRuleset> e : state.entrySet()) {
+            LoadedRuleset r = e.getValue();
+            Map<String, Object> env = new LinkedHashMap<>();
+            if (r == null) {
+                allLoaded = false;
+                env.put("status", "LOADING");
+            } else {
+                env.put("status", "READY");
+                env.put("version", r.version());
+                env.put("source", r.source());
+                env.put("ageSeconds", Math.max(0, (clock.millis() - r.compiled().ruleset().getCreatedAtMillis()) / 1000));
+                env.put("loadedSecondsAgo", Math.max(0, (clock.millis() - r.loadedAt().toEpochMilli()) / 1000));
+            }
+            envs.put(e.getKey(), env);
+        }
+        String status = draining.getAsBoolean() ? "DRAINING" : allLoaded ? "READY" : "NOT_READY";
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status);
+        body.put("source", source.description());
+        if (state.isEmpty()) {
+            body.put("reason", "no environment known yet: no store has answered and the disk cache is empty");
+        }
+        body.put("environments", envs);
+        res.status("READY".equals(status) ? 200 : 503);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        res.send(JsonWriter.toJson(body));
+    }
+}

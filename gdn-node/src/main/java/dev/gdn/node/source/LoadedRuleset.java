@@ -1,0 +1,33 @@
+package dev.gdn.node.source;
+
+import dev.gdn.ruleset.eval.CompiledRuleset;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A ruleset ready to serve, with what every response from it shares, computed once.
+ *
+ * @param envelope the signed artifact bytes (null when the node serves an unsigned development file)
+ * @param source   where it came from, for readiness and logs: a store URI, "disk-cache", or a file path
+ */
+public record LoadedRuleset(CompiledRuleset compiled, byte[] envelope, String source, Instant loadedAt,
+                            Map<String, Object> bulkMetadata, List<String> allowedOrigins) {
+
+    public static LoadedRuleset of(CompiledRuleset compiled, byte[] envelope, String source, Instant loadedAt) {
+        Map<String, Object> md = new LinkedHashMap<>(compiled.metadata());
+        md.put("rulesetVersion", compiled.version());
+        return new LoadedRuleset(compiled, envelope, source, loadedAt, Collections.unmodifiableMap(md),
+                List.copyOf(compiled.ruleset().getAllowedOriginsList()));
+    }
+
+    public String environmentId() {
+        return compiled.environmentId();
+    }
+
+    public long version() {
+        return compiled.version();
+    }
+}

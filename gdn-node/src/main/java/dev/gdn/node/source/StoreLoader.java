@@ -1,0 +1,81 @@
+package dev.gdn.node.source;
+
+import dev.gdn.ruleset.envelope.TrustedKeys;
+import dev.gdn.ruleset.eval.CompiledRuleset;
+import dev.gdn.sync.fetch.Fetcher;
+import dev.gdn.sync.fetch.FetcherConfig;
+import dev.gdn.sync.fetch.VerifiedRuleset;
+import dev.gdn.sync.store.ObjectStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Feeds a {@link RulesetRegistry} from object stores: the disk cache first (so a node restarted with
+ * every store down serves at once), then the fetcher's verified versions, each written back to the
+ * disk cache.
+ */
+public final class StoreLoader implements AutoCloseable {
+    private final Fetcher fetcher;
+    private final DiskCache cache;
+    private final RulesetRegistry registry;
+    private final Set<String> configuredEnvironments;
+    private final Set<String> cachedEnvironments = new HashSet<>();
+
+    public StoreLoader(List<ObjectStore> stores, TrustedKeys trusted, FetcherConfig config, DiskCache cache,
+                       MeterRegistry meters, Clock clock, RulesetRegistry registry) {
+        this.fetcher = new Fetcher(stores, trusted, config, meters, clock);
+        this.cache = cache;
+        this.registry = registry;
+        this.configuredEnvironments = config.environments();
+        if (cache != null) {
+            for (VerifiedRuleset r : cache.load(trusted)) {
+                if (configuredEnvironments.isEmpty() || configuredEnvironments.contains(r.environmentId())) {
+                    install(r);
+                    fetcher.seed(r);
+                    cachedEnvironments.add(r.environmentId());
+                }
+            }
+        }
+        fetcher.addListener(r -> {
+            install(r);
+            if (this.cache != null) {
+                this.cache.store(r);
+            }
+        });
+    }
+
+    private void install(VerifiedRuleset r) {
+        registry.install(LoadedRuleset.of(CompiledRuleset.of(r.ruleset()), r.envelope(), r.source(), r.verifiedAt()));
+    }
+
+    /** Polls every store once (so a fresh node is ready as soon as possible), then keeps polling in the background. */
+    public void start() {
+        fetcher.pollOnce();
+        fetcher.start();
+    }
+
+    /**
+     * The environments the node must serve before it is ready: the configured ones, or else every
+     * environment the stores offer plus any from the disk cache.
+     */
+    public Set<String> expectedEnvironments() {
+        if (!configuredEnvironments.isEmpty()) {
+            return configuredEnvironments;
+        }
+        Set<String> envs = new HashSet<>(fetcher.offeredEnvironments());
+        envs.addAll(cachedEnvironments);
+        return envs;
+    }
+
+    public Fetcher fetcher() {
+        return fetcher;
+    }
+
+    @Override
+    public void close() {
+        fetcher.close();
+    }
+}
