@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * {@code /health/live}: the process is up. {@code /health/ready}: 200 only once every expected
@@ -21,11 +22,21 @@ import java.util.function.BooleanSupplier;
 public final class HealthService implements HttpService {
     private final RulesetSource source;
     private final BooleanSupplier draining;
+    private final Supplier<String> degraded;
     private final Clock clock;
 
     public HealthService(RulesetSource source, BooleanSupplier draining, Clock clock) {
+        this(source, draining, () -> null, clock);
+    }
+
+    /**
+     * @param degraded why the server is serving but impaired (e.g. its database is down), or null;
+     *                 a degraded server that has every ruleset stays ready (200) and says why
+     */
+    public HealthService(RulesetSource source, BooleanSupplier draining, Supplier<String> degraded, Clock clock) {
         this.source = source;
         this.draining = draining;
+        this.degraded = degraded;
         this.clock = clock;
     }
 
@@ -59,15 +70,19 @@ public final class HealthService implements HttpService {
             }
             envs.put(e.getKey(), env);
         }
-        String status = draining.getAsBoolean() ? "DRAINING" : allLoaded ? "READY" : "NOT_READY";
+        String why = degraded.get();
+        String status = draining.getAsBoolean() ? "DRAINING" : !allLoaded ? "NOT_READY" : why != null ? "DEGRADED" : "READY";
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status);
         body.put("source", source.description());
+        if (why != null) {
+            body.put("degraded", why);
+        }
         if (state.isEmpty()) {
             body.put("reason", "no environment known yet: no store has answered and the disk cache is empty");
         }
         body.put("environments", envs);
-        res.status("READY".equals(status) ? 200 : 503);
+        res.status("READY".equals(status) || "DEGRADED".equals(status) ? 200 : 503);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
         res.send(JsonWriter.toJson(body));
