@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
             FetchCommand.class,
             ReconcileCommand.class,
             NodeCommand.class,
+            ClassicCommand.class,
+            SyncCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

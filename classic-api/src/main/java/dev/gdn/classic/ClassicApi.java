@@ -1,0 +1,140 @@
+package dev.gdn.classic;
+
+import dev.gdn.classic.admin.AdminService;
+import dev.gdn.classic.db.ClassicRepository;
+import dev.gdn.classic.db.Database;
+import dev.gdn.classic.db.EmbeddedDatabase;
+import dev.gdn.classic.eval.ClassicRulesetSource;
+import dev.gdn.classic.eval.DatabaseLoader;
+import dev.gdn.node.http.EvaluationService;
+import dev.gdn.node.http.HealthService;
+import dev.gdn.node.http.MetricsService;
+import dev.gdn.node.source.RulesetRegistry;
+import io.helidon.webserver.WebServer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The classic API: the suspenders (the same evaluation routes as a GDN node, over PostgreSQL) and the
+ * control plane (the admin API). Wiring is explicit.
+ */
+public final class ClassicApi implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ClassicApi.class.getName());
+    public static final String SERVED_BY = "classic";
+
+    private final EmbeddedDatabase embedded;
+    private final Database db;
+    private final ClassicRepository repo;
+    private final DatabaseLoader loader;
+    private final RulesetRegistry registry;
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final WebServer server;
+
+    private ClassicApi(ClassicConfig config) throws IOException {
+        Clock clock = Clock.systemUTC();
+        new JvmMemoryMetrics().bindTo(meters);
+        new JvmGcMetrics().bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        if (config.jdbcUrl() == null) {
+            embedded = EmbeddedDatabase.start(config.dataDir(), config.embeddedDbPort());
+            db = new Database(embedded.jdbcUrl(), null, null);
+            LOG.log(Level.INFO, "embedded PostgreSQL on port {0,number,#}, data in {1}", embedded.port(), config.dataDir());
+        } else {
+            embedded = null;
+            db = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword());
+        }
+        try {
+            db.migrate();
+        } catch (RuntimeException e) {
+            // An unreachable database at start is survivable (nothing to serve yet, admin writes 503); a failed migration is not.
+            LOG.log(Level.WARNING, "cannot migrate the database now ({0}); will serve once it is reachable", e.getMessage());
+        }
+        repo = new ClassicRepository(db.dataSource(), clock);
+        registry = new RulesetRegistry(() -> new HashSet<>(registryEnvironments()), null, "database");
+        loader = new DatabaseLoader(db, repo, registry, config.checkInterval(), clock);
+        loader.start();
+        ClassicRulesetSource source = new ClassicRulesetSource(registry, repo, clock);
+        server = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                .connectionOptions(o -> o.tcpNoDelay(true))
+                .shutdownGracePeriod(config.drainTimeout())
+                .maxPayloadSize(AdminServiceLimits.MAX_PAYLOAD)
+                .routing(r -> r
+                        .register(new EvaluationService(source, SERVED_BY, config.cdn(), meters))
+                        .register(new HealthService(source, draining::get, loader::degradedReason, clock))
+                        .register(new MetricsService(meters))
+                        .register(new AdminService(repo, loader, config.adminToken())))
+                .build()
+                .start();
+        LOG.log(Level.INFO, "classic API listening on {0}:{1,number,#}", config.host(), server.port());
+    }
+
+    /** Ready needs a version of every environment that has one; environments never uploaded do not block. */
+    private java.util.Set<String> registryEnvironments() {
+        return new HashSet<>(registry.environments());
+    }
+
+    public static ClassicApi start(ClassicConfig config) throws IOException {
+        return new ClassicApi(config);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    public ClassicRepository repository() {
+        return repo;
+    }
+
+    /** The embedded database, or null when an external one is used. */
+    public EmbeddedDatabase embeddedDatabase() {
+        return embedded;
+    }
+
+    public void drainAndStop(long drainMillis) {
+        draining.set(true);
+        try {
+            Thread.sleep(drainMillis / 2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        draining.set(true);
+        server.stop();
+        loader.close();
+        db.close();
+        if (embedded != null) {
+            try {
+                embedded.close();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "stopping the embedded database: {0}", e.toString());
+            }
+        }
+    }
+
+    /** Payload bound of the listener: the admin API accepts flag files up to 16 MiB. */
+    static final class AdminServiceLimits {
+        static final long MAX_PAYLOAD = 17L * 1024 * 1024;
+
+        private AdminServiceLimits() {
+        }
+    }
+}

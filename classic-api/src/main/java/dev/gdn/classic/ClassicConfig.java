@@ -1,0 +1,14 @@
+package dev.gdn.classic;
+
+import dev.gdn.node.http.CdnPolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * @param jdbcUrl    an external PostgreSQL, or null for the embedded one in {@code dataDir}
+ * @param adminToken the admin API's bearer token
+ * @param checkInterval the periodic check behind NOTIFY
+ */
+public record ClassicConfig(String host, int port, String jdbcUrl, String dbUser, String dbPassword, Path dataDir,
+                            int embeddedDbPort, String adminToken, Duration checkInterval, Duration drainTimeout, CdnPolicy cdn) {
+}

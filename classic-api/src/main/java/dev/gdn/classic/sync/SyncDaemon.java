@@ -1,0 +1,155 @@
+package dev.gdn.classic.sync;
+
+import dev.gdn.classic.db.ClassicRepository;
+import dev.gdn.classic.db.Database;
+import dev.gdn.ruleset.envelope.SigningKey;
+import dev.gdn.ruleset.envelope.TrustedKeys;
+import dev.gdn.ruleset.proto.Ruleset;
+import dev.gdn.sync.publish.PublishResult;
+import dev.gdn.sync.publish.Publisher;
+import dev.gdn.sync.publish.Reconciler;
+import dev.gdn.sync.publish.StoreOutcome;
+import dev.gdn.sync.publish.WritePolicy;
+import dev.gdn.sync.store.ObjectStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.postgresql.PGConnection;
+
+/**
+ * Carries every committed version from PostgreSQL to every store, signed: on NOTIFY (with a polling
+ * fallback) it publishes, in version order, whatever is not recorded as published everywhere, then
+ * records each store that took it. Crash-safe by construction: killed at any point, the next run
+ * finds the same unrecorded work, and re-publishing writes identical bytes (signed once, kept in the
+ * database). Two daemons may run: a session advisory lock makes one the leader, and when its
+ * connection dies the other takes over within a second.
+ */
+public final class SyncDaemon implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(SyncDaemon.class.getName());
+    /** The advisory lock key: "gdn-sync". */
+    static final long LEADER_LOCK = 0x67646e2d73796e63L;
+
+    private final Database db;
+    private final ClassicRepository repo;
+    private final List<ObjectStore> stores;
+    private final List<String> storeNames;
+    private final SigningKey key;
+    private final Publisher publisher;
+    private final Reconciler reconciler;
+    private final Duration pollInterval;
+    private final Duration reconcileInterval;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile boolean leader;
+
+    public SyncDaemon(Database db, ClassicRepository repo, List<ObjectStore> stores, SigningKey key, TrustedKeys trusted,
+                      WritePolicy policy, Duration pollInterval, Duration reconcileInterval, Clock clock, MeterRegistry meters) {
+        this.db = db;
+        this.repo = repo;
+        this.stores = List.copyOf(stores);
+        this.storeNames = stores.stream().map(ObjectStore::name).toList();
+        this.key = key;
+        this.publisher = new Publisher(stores, key, trusted, policy, clock, meters);
+        this.reconciler = new Reconciler(stores, key, trusted, policy, clock, meters);
+        this.pollInterval = pollInterval;
+        this.reconcileInterval = reconcileInterval;
+        this.thread = Thread.ofPlatform().name("gdn-sync").daemon().unstarted(this::run);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public boolean isLeader() {
+        return leader;
+    }
+
+    private void run() {
+        while (running) {
+            try (Connection c = db.dedicatedConnection()) {
+                if (!tryLock(c)) {
+                    leader = false;
+                    sleep(Math.min(1000, pollInterval.toMillis()));
+                    continue;
+                }
+                leader = true;
+                LOG.log(Level.INFO, "sync daemon is the leader; publishing to {0}", storeNames);
+                try (Statement st = c.createStatement()) {
+                    st.execute("LISTEN " + ClassicRepository.CHANNEL);
+                }
+                PGConnection pg = c.unwrap(PGConnection.class);
+                long nextReconcile = 0;
+                while (running) {
+                    publishPending();
+                    if (System.nanoTime() >= nextReconcile) {
+                        reconciler.reconcileOnce(false);
+                        nextReconcile = System.nanoTime() + reconcileInterval.toNanos();
+                    }
+                    // Returns early when a version is committed; the timeout is the polling fallback.
+                    pg.getNotifications((int) pollInterval.toMillis());
+                    try (Statement st = c.createStatement()) {
+                        st.execute("select 1"); // notices a lost connection (and with it, the lock)
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (leader) {
+                    LOG.log(Level.WARNING, "sync daemon lost its database connection ({0}); leadership released", e.getMessage());
+                }
+                leader = false;
+                sleep(Math.min(1000, pollInterval.toMillis()));
+            }
+        }
+        leader = false;
+    }
+
+    private static boolean tryLock(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select pg_try_advisory_lock(" + LEADER_LOCK + ")")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    /** Publishes every version not yet recorded in every store, in order; returns how many it finished. */
+    public int publishPending() {
+        int done = 0;
+        for (ClassicRepository.VersionRef v : repo.unpublished(storeNames)) {
+            byte[] artifact = repo.signedArtifact(v.environmentId(), v.version(), key);
+            Ruleset ruleset = repo.ruleset(v.environmentId(), v.version());
+            PublishResult result = publisher.publish(ruleset, artifact);
+            List<String> stored = result.outcomes().stream().filter(o -> o.status().stored()).map(StoreOutcome::store).toList();
+            repo.recordPublication(v.environmentId(), v.version(), stored);
+            if (stored.size() == storeNames.size()) {
+                done++;
+            }
+        }
+        return done;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        publisher.close();
+        reconciler.close();
+        stores.forEach(ObjectStore::close);
+    }
+}
