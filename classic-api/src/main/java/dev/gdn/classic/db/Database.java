@@ -33,7 +33,7 @@ public final class Database implements AutoCloseable {
             c.setPassword(password);
         }
         c.setPoolName("gdn");
-        c.setMaximumPoolSize(8);
+        c.setMaximumPoolSize(16);
         c.setConnectionTimeout(2_000);
         c.setValidationTimeout(1_000);
         // Start even when the database is down: the classic API keeps serving from memory meanwhile.
