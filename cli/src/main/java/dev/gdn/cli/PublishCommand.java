@@ -55,6 +55,10 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--to", required = true, paramLabel = "URI", description = "a store: file:///dir, s3://bucket/prefix?…, gs://bucket/prefix (repeatable)")
     List<String> stores = new ArrayList<>();
 
+    @Option(names = "--allow-origin", paramLabel = "ORIGIN",
+            description = "a browser origin allowed to read evaluations, e.g. https://app.example.com (repeatable; default: any)")
+    List<String> allowedOrigins = new ArrayList<>();
+
     @Option(names = "--version", paramLabel = "N", description = "publish as this version; refused unless higher than every readable store's")
     Long version;
 
@@ -105,7 +109,13 @@ final class PublishCommand implements Callable<Integer> {
                 apiKeys = previous == null ? List.of() : previous.ruleset().getApiKeysList();
                 keysFrom = previous == null ? "none: no --keys and no earlier version" : "kept from v" + previous.version();
             }
-            Ruleset ruleset = flags.toRuleset(environment, v, System.currentTimeMillis(), apiKeys);
+            for (String origin : allowedOrigins) {
+                if (!origin.matches("https?://[^/\\s]+")) {
+                    throw new CliException(ExitCodes.USAGE, "--allow-origin '" + origin + "' is not an origin (scheme://host[:port], no path)");
+                }
+            }
+            Ruleset ruleset = flags.toRuleset(environment, v, System.currentTimeMillis(), apiKeys).toBuilder()
+                    .addAllAllowedOrigins(allowedOrigins).build();
             CompiledRuleset.of(ruleset); // loadable by every reader, checked before anything is written
             PublishResult result = publisher.publish(ruleset);
             out.printf("%s v%d (%d flags, %d API keys %s) →%n", environment, v, ruleset.getFlagsCount(), apiKeys.size(), keysFrom);
