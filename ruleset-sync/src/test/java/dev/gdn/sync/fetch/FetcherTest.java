@@ -212,7 +212,9 @@ class FetcherTest {
             f.start();
             waitFor(() -> f.current().containsKey("prod"));
             publish(a, "prod", 2);
-            waitFor(() -> f.current().get("prod").version() == 2);
+            // listeners run just after current() moves: wait for what is asserted
+            waitFor(() -> seen.size() == 2);
+            assertEquals(2, f.current().get("prod").version());
             assertFalse(f.current().containsKey("staging"));
             List<Long> versions = new ArrayList<>();
             seen.forEach(r -> versions.add(r.version()));
