@@ -1,0 +1,194 @@
+package dev.gdn.client.remote;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.gdn.client.Endpoint;
+import dev.gdn.client.Evaluations;
+import dev.gdn.client.TierKind;
+import dev.gdn.client.policy.AllTiersFailed;
+import dev.gdn.client.policy.AttemptFailure;
+import dev.gdn.client.policy.FailoverPolicy;
+import dev.gdn.ruleset.json.JsonWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Remote evaluation through the chain: the cacheable GET on CDN tiers (client key in the URL, never
+ * pinned, so CDN caches stay whole), OFREP POST on origin tiers (pinned with GDN-Ruleset-Version),
+ * If-None-Match with each context's last ETag everywhere. Every good answer is kept per context
+ * (bounded); it is what a 304 means and what is served, marked stale, when nothing answers.
+ */
+public final class RemoteEvaluator {
+    private final HttpClient http;
+    private final String clientKey;
+    private final FailoverPolicy policy;
+    private final Cache<String, Evaluations> answers;
+    private final AtomicLong pinnedVersion = new AtomicLong();
+    private volatile String lastServedBy;
+    private volatile String lastTier;
+
+    public RemoteEvaluator(HttpClient http, String clientKey, FailoverPolicy policy, long lastKnownGoodContexts) {
+        this.http = http;
+        this.clientKey = clientKey;
+        this.policy = policy;
+        this.answers = Caffeine.newBuilder().maximumSize(lastKnownGoodContexts).build();
+    }
+
+    /** Never fails for an outage: a fresh answer, else the last good one (stale), else none (with why). */
+    public CompletableFuture<Evaluations> evaluate(Map<String, Object> context) {
+        String canonical = JsonWriter.toCanonicalJson(context);
+        Evaluations cached = answers.getIfPresent(canonical);
+        return policy.execute(e -> ask(e, canonical, cached))
+                .thenApply(result -> {
+                    Evaluations fresh = result.value();
+                    lastTier = result.servedBy().label();
+                    lastServedBy = fresh.servedBy();
+                    return remember(canonical, fresh);
+                })
+                .exceptionally(err -> {
+                    Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                    if (cause instanceof AttemptFailure.RejectedCredentials rejected) {
+                        // Configuration, not an outage: loud, and no stale answer hides it.
+                        return Evaluations.none("API key rejected (HTTP " + rejected.status() + "): " + rejected.getMessage());
+                    }
+                    String why = cause instanceof TimeoutException
+                            ? "no tier answered within " + policy.deadline().toMillis() + " ms"
+                            : cause instanceof AllTiersFailed ? cause.getMessage() : String.valueOf(cause);
+                    Evaluations last = answers.getIfPresent(canonical);
+                    return last != null ? stale(last, why) : Evaluations.none(why);
+                });
+    }
+
+    private static Evaluations stale(Evaluations last, String why) {
+        return new Evaluations(last.flags(), last.metadata(), last.version(), last.servedBy(), "last-known-good",
+                Evaluations.Freshness.STALE, why, last.receivedAt());
+    }
+
+    /**
+     * Keeps the answer, but never steps a session backwards: when a lagging tier answers with an older
+     * version than the one already held for this context, the newer one is kept and returned.
+     */
+    private Evaluations remember(String canonical, Evaluations fresh) {
+        Evaluations kept = answers.asMap().merge(canonical, fresh,
+                (old, neu) -> neu.version() != 0 && old.version() > neu.version() ? old : neu);
+        long v = kept.version();
+        if (v > 0) {
+            // Pin the first version seen; move the pin up only when the server no longer has it (it answered newer).
+            pinnedVersion.accumulateAndGet(v, (pin, got) -> pin == 0 || got > pin ? got : pin);
+        }
+        return kept;
+    }
+
+    private CompletableFuture<Evaluations> ask(Endpoint e, String canonical, Evaluations cached) {
+        HttpRequest.Builder b;
+        if (e.tier().kind() == TierKind.CDN) {
+            String ctx = Base64.getUrlEncoder().withoutPadding().encodeToString(canonical.getBytes(StandardCharsets.UTF_8));
+            b = HttpRequest.newBuilder(resolve(e.baseUrl(), "gdn/v1/evaluate/" + clientKey + "/" + ctx)).GET();
+        } else {
+            b = HttpRequest.newBuilder(resolve(e.baseUrl(), "ofrep/v1/evaluate/flags"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"context\":" + canonical + "}", StandardCharsets.UTF_8))
+                    .header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + clientKey);
+            long pin = pinnedVersion.get();
+            if (pin > 0) {
+                b.header("GDN-Ruleset-Version", Long.toString(pin));
+            }
+        }
+        String etag = cached == null ? null : (String) cached.metadata().get("$etag");
+        if (etag != null) {
+            b.header("If-None-Match", etag);
+        }
+        b.timeout(e.tier().timeout()).header("Accept", "application/json");
+        return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray())
+                .thenApply(res -> interpret(e, res, cached));
+    }
+
+    private static URI resolve(URI base, String path) {
+        String s = base.toString();
+        return URI.create(s.endsWith("/") ? s + path : s + "/" + path);
+    }
+
+    private static Evaluations interpret(Endpoint e, HttpResponse<byte[]> res, Evaluations cached) {
+        int status = res.statusCode();
+        String where = e.label() + ": HTTP " + status;
+        if (status == 401 || status == 403) {
+            throw new AttemptFailure.RejectedCredentials(status, where + " " + new String(res.body(), StandardCharsets.UTF_8));
+        }
+        if (status == 429) {
+            long seconds = res.headers().firstValue("Retry-After").map(RemoteEvaluator::seconds).orElse(1L);
+            throw new AttemptFailure.RateLimited(Duration.ofSeconds(seconds), where + " (retry after " + seconds + " s)");
+        }
+        if (status == 304) {
+            if (cached == null) {
+                throw new AttemptFailure(where + " without a cached answer for this context");
+            }
+            return new Evaluations(cached.flags(), cached.metadata(), cached.version(),
+                    res.headers().firstValue("GDN-Served-By").orElse(cached.servedBy()), e.tier().name(),
+                    Evaluations.Freshness.FRESH, null, Instant.now());
+        }
+        if (status != 200) {
+            throw new AttemptFailure(where);
+        }
+        String type = res.headers().firstValue("Content-Type").orElse("");
+        if (!type.toLowerCase().startsWith("application/json")) {
+            throw new AttemptFailure(where + " with Content-Type '" + type + "', not application/json");
+        }
+        OfrepBulkParser.Parsed parsed;
+        try {
+            parsed = OfrepBulkParser.parse(res.body());
+        } catch (OfrepBulkParser.Malformed m) {
+            throw new AttemptFailure(where + " with a malformed body: " + m.getMessage());
+        }
+        long version = res.headers().firstValue("GDN-Ruleset-Version").map(RemoteEvaluator::parseLong)
+                .orElseGet(() -> parsed.metadata().get("rulesetVersion") instanceof Number n ? n.longValue() : 0L);
+        Map<String, Object> metadata = new java.util.LinkedHashMap<>(parsed.metadata());
+        res.headers().firstValue("ETag").ifPresent(tag -> metadata.put("$etag", tag));
+        return new Evaluations(parsed.flags(), java.util.Collections.unmodifiableMap(metadata), version,
+                res.headers().firstValue("GDN-Served-By").orElse(null), e.tier().name(), Evaluations.Freshness.FRESH, null,
+                Instant.now());
+    }
+
+    private static long seconds(String retryAfter) {
+        try {
+            return Math.max(0, Long.parseLong(retryAfter.trim()));
+        } catch (NumberFormatException notSeconds) {
+            return 1; // an HTTP date: back off briefly rather than parse clocks
+        }
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    public long pinnedVersion() {
+        return pinnedVersion.get();
+    }
+
+    /** Starts a new session: the next answer sets a new pin. */
+    public void unpin() {
+        pinnedVersion.set(0);
+    }
+
+    public String lastTier() {
+        return lastTier;
+    }
+
+    public String lastServedBy() {
+        return lastServedBy;
+    }
+}

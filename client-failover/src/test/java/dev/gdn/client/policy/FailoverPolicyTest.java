@@ -1,0 +1,159 @@
+package dev.gdn.client.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gdn.client.Endpoint;
+import dev.gdn.client.Tier;
+import dev.gdn.client.TierKind;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/** The policy on its own: scripted endpoints (futures), no network. */
+class FailoverPolicyTest {
+    static final Duration HEDGE = Duration.ofMillis(50);
+
+    static List<Tier> chain(String... names) {
+        return java.util.Arrays.stream(names)
+                .map(n -> Tier.of(n, TierKind.GDN, "http://" + n + ".test").withTimeout(Duration.ofSeconds(1)).withHedgeDelay(HEDGE))
+                .toList();
+    }
+
+    /** What each endpoint does when asked: by tier name. */
+    static Function<Endpoint, CompletableFuture<String>> script(Map<String, Function<Endpoint, CompletableFuture<String>>> byTier,
+                                                               Map<String, AtomicInteger> calls) {
+        return e -> {
+            calls.computeIfAbsent(e.tier().name(), k -> new AtomicInteger()).incrementAndGet();
+            return byTier.get(e.tier().name()).apply(e);
+        };
+    }
+
+    static CompletableFuture<String> answer(String v, long afterMs) {
+        return CompletableFuture.supplyAsync(() -> v, CompletableFuture.delayedExecutor(afterMs, TimeUnit.MILLISECONDS));
+    }
+
+    static CompletableFuture<String> hang() {
+        return new CompletableFuture<>();
+    }
+
+    static CompletableFuture<String> fail(RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+    }
+
+    @Test
+    void aHungFirstTierCostsAboutOneHedgeDelayNotItsTimeout() throws Exception {
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        try (FailoverPolicy p = new FailoverPolicy(chain("a", "b"), Duration.ofSeconds(2), FailoverPolicy.BreakerSettings.DEFAULT)) {
+            long t0 = System.nanoTime();
+            FailoverPolicy.Result<String> r = p.execute(script(Map.of("a", e -> hang(), "b", e -> answer("from-b", 0)), calls)).get();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals("from-b", r.value());
+            assertEquals("b", r.servedBy().tier().name());
+            assertTrue(ms >= HEDGE.toMillis() - 5 && ms < 500, "took " + ms + " ms");
+        }
+    }
+
+    @Test
+    void aFastFailureFailsOverAtOnceAndTheFirstGoodAnswerWins() throws Exception {
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        try (FailoverPolicy p = new FailoverPolicy(chain("a", "b", "c"), Duration.ofSeconds(2), FailoverPolicy.BreakerSettings.DEFAULT)) {
+            long t0 = System.nanoTime();
+            FailoverPolicy.Result<String> r = p.execute(script(Map.of(
+                    "a", e -> fail(new AttemptFailure("HTTP 503")),
+                    "b", e -> answer("from-b", 0),
+                    "c", e -> answer("from-c", 0)), calls)).get();
+            assertEquals("from-b", r.value());
+            assertTrue((System.nanoTime() - t0) / 1_000_000 < HEDGE.toMillis(), "no hedge wait after a fast failure");
+            assertEquals(null, calls.get("c"), "c was never needed");
+            assertTrue(r.notes().get(0).contains("HTTP 503"), r.notes().toString());
+        }
+    }
+
+    @Test
+    void rejectedCredentialsNeverFailOver() {
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        try (FailoverPolicy p = new FailoverPolicy(chain("a", "b"), Duration.ofSeconds(2), FailoverPolicy.BreakerSettings.DEFAULT)) {
+            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> p.execute(script(Map.of(
+                    "a", x -> fail(new AttemptFailure.RejectedCredentials(401, "unknown API key")),
+                    "b", x -> answer("from-b", 0)), calls)).get());
+            assertInstanceOf(AttemptFailure.RejectedCredentials.class, e.getCause());
+            assertEquals(null, calls.get("b"));
+        }
+    }
+
+    @Test
+    void aDeadEndpointIsSkippedByItsBreakerAndComesBackAfterAHalfOpenProbe() throws Exception {
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        FailoverPolicy.BreakerSettings fast = new FailoverPolicy.BreakerSettings(50, 4, 4, Duration.ofMillis(300));
+        AtomicInteger aHealthy = new AtomicInteger(0);
+        try (FailoverPolicy p = new FailoverPolicy(chain("a", "b"), Duration.ofSeconds(2), fast)) {
+            Function<Endpoint, CompletableFuture<String>> s = script(Map.of(
+                    "a", e -> aHealthy.get() == 1 ? answer("from-a", 0) : fail(new AttemptFailure("connection reset")),
+                    "b", e -> answer("from-b", 0)), calls);
+            for (int i = 0; i < 4; i++) {
+                assertEquals("from-b", p.execute(s).get().value());
+            }
+            assertEquals("OPEN", p.status().get(0).breakerState());
+            int before = calls.get("a").get();
+            FailoverPolicy.Result<String> skipped = p.execute(s).get();
+            assertEquals("from-b", skipped.value());
+            assertEquals(before, calls.get("a").get(), "an open breaker skips a without asking it");
+            assertTrue(skipped.notes().get(0).contains("circuit open"), skipped.notes().toString());
+
+            aHealthy.set(1);
+            Thread.sleep(350);
+            assertEquals("from-a", p.execute(s).get().value(), "the half-open probe brings traffic back");
+            assertEquals("CLOSED", p.status().get(0).breakerState());
+        }
+    }
+
+    @Test
+    void rateLimitedEndpointsAreSkippedUntilRetryAfter() throws Exception {
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        try (FailoverPolicy p = new FailoverPolicy(chain("a", "b"), Duration.ofSeconds(2), FailoverPolicy.BreakerSettings.DEFAULT)) {
+            Function<Endpoint, CompletableFuture<String>> s = script(Map.of(
+                    "a", e -> fail(new AttemptFailure.RateLimited(Duration.ofSeconds(30), "HTTP 429")),
+                    "b", e -> answer("from-b", 0)), calls);
+            assertEquals("from-b", p.execute(s).get().value());
+            assertEquals("from-b", p.execute(s).get().value());
+            assertEquals(1, calls.get("a").get(), "a is not asked again within its Retry-After");
+            assertTrue(p.status().get(0).rateLimited());
+            assertEquals("CLOSED", p.status().get(0).breakerState(), "429 is not a health failure");
+        }
+    }
+
+    @Test
+    void theDeadlineBoundsEveryCall() {
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        try (FailoverPolicy p = new FailoverPolicy(chain("a", "b"), Duration.ofMillis(200), FailoverPolicy.BreakerSettings.DEFAULT)) {
+            long t0 = System.nanoTime();
+            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> p.execute(script(Map.of("a", x -> hang(), "b", x -> hang()), calls)).get());
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertInstanceOf(TimeoutException.class, e.getCause());
+            assertTrue(ms >= 190 && ms < 1000, "took " + ms + " ms");
+        }
+    }
+
+    @Test
+    void everyEndpointFailingEndsWithEveryReason() {
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        try (FailoverPolicy p = new FailoverPolicy(chain("a", "b"), Duration.ofSeconds(2), FailoverPolicy.BreakerSettings.DEFAULT)) {
+            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> p.execute(script(Map.of(
+                    "a", x -> fail(new AttemptFailure("HTTP 500")),
+                    "b", x -> fail(new AttemptFailure("malformed body"))), calls)).get());
+            AllTiersFailed all = assertInstanceOf(AllTiersFailed.class, e.getCause());
+            assertEquals(2, all.attempts().size(), all.attempts().toString());
+        }
+    }
+}
