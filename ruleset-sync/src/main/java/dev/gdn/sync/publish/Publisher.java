@@ -5,6 +5,8 @@ import dev.gdn.ruleset.envelope.SigningKey;
 import dev.gdn.ruleset.envelope.TrustedKeys;
 import dev.gdn.ruleset.proto.IndexEntry;
 import dev.gdn.ruleset.proto.Ruleset;
+import dev.gdn.ruleset.proto.StoreIndex;
+import dev.gdn.sync.layout.SignedIndex;
 import dev.gdn.sync.layout.StoreLayout;
 import dev.gdn.sync.store.ObjectStore;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -13,8 +15,12 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -86,7 +92,7 @@ public final class Publisher implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 outcomes.add(new StoreOutcome(name, StoreOutcome.Status.FAILED, "interrupted", Duration.ofNanos(System.nanoTime() - started)));
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 outcomes.add(new StoreOutcome(name, StoreOutcome.Status.FAILED, String.valueOf(e.getCause()),
                         Duration.ofNanos(System.nanoTime() - started)));
             }
@@ -130,21 +136,20 @@ public final class Publisher implements AutoCloseable {
      * @param highest     the highest version any readable store's index names (0: none)
      * @param unreadable  stores whose index could not be read or verified, with why
      */
-    public record PublishedState(long highest, java.util.Map<String, String> unreadable) {
+    public record PublishedState(long highest, Map<String, String> unreadable) {
     }
 
     /** Reads every store's index (in parallel, within the deadline) for the highest version of an environment. */
     public PublishedState publishedState(String environmentId) {
-        java.util.Map<String, String> unreadable = new java.util.LinkedHashMap<>();
+        Map<String, String> unreadable = new LinkedHashMap<>();
         List<CompletableFuture<Long>> futures = new ArrayList<>();
         for (StoreGuard g : guards) {
             futures.add(CompletableFuture.supplyAsync(() -> {
                 try {
-                    dev.gdn.ruleset.proto.StoreIndex idx = writer.readIndex(g.store());
-                    return idx == null ? 0L : dev.gdn.sync.layout.SignedIndex.entry(idx, environmentId)
-                            .map(IndexEntry::getVersion).orElse(0L);
+                    StoreIndex idx = writer.readIndex(g.store());
+                    return idx == null ? 0L : SignedIndex.entry(idx, environmentId).map(IndexEntry::getVersion).orElse(0L);
                 } catch (Exception e) {
-                    throw new java.util.concurrent.CompletionException(e);
+                    throw new CompletionException(e);
                 }
             }, executor));
         }
@@ -155,7 +160,7 @@ public final class Publisher implements AutoCloseable {
                 highest = Math.max(highest, futures.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
             } catch (Exception e) {
                 futures.get(i).cancel(true);
-                Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause().getCause() : e;
+                Throwable cause = e instanceof ExecutionException ? e.getCause().getCause() : e;
                 unreadable.put(guards.get(i).store().name(), cause instanceof TimeoutException
                         ? "no answer within " + policy.deadline().toMillis() + " ms" : String.valueOf(cause == null ? e : cause.getMessage()));
             }
