@@ -3,6 +3,7 @@ package dev.gdn.node;
 import dev.gdn.node.grpc.RulesetWatchService;
 import dev.gdn.node.http.EvaluationService;
 import dev.gdn.node.http.HealthService;
+import dev.gdn.node.http.JsonDirectHandler;
 import dev.gdn.node.http.MetricsService;
 import dev.gdn.node.source.Caller;
 import dev.gdn.node.source.DiskCache;
@@ -18,6 +19,7 @@ import dev.gdn.sync.store.ObjectStores;
 import dev.gdn.sync.store.StoreOptions;
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptors;
+import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.grpc.GrpcRouting;
 import io.micrometer.core.instrument.Gauge;
@@ -100,6 +102,13 @@ public final class GdnNode implements AutoCloseable {
                 .connectionOptions(o -> o.tcpNoDelay(true))
                 .shutdownGracePeriod(config.drainTimeout())
                 .maxPayloadSize(1024 * 1024)
+                // errors Helidon answers before routing (e.g. a body over maxPayloadSize) are JSON too
+                .directHandlers(d -> {
+                    JsonDirectHandler json = new JsonDirectHandler();
+                    for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+                        d.addHandler(type, json);
+                    }
+                })
                 .routing(r -> r
                         .register(new EvaluationService(registry, config.servedBy(), config.cdn(), meters))
                         .register(new HealthService(registry, draining::get, clock))

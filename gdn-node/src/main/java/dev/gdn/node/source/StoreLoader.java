@@ -59,7 +59,9 @@ public final class StoreLoader implements AutoCloseable {
 
     /**
      * The environments the node must serve before it is ready: the configured ones, or else every
-     * environment the stores offer plus any from the disk cache.
+     * environment the stores offer plus any from the disk cache or already served. An environment
+     * once served stays expected (and so stays ready): a store whose index vanishes must not turn a
+     * node that still holds a verified ruleset unready.
      */
     public Set<String> expectedEnvironments() {
         if (!configuredEnvironments.isEmpty()) {
@@ -67,6 +69,7 @@ public final class StoreLoader implements AutoCloseable {
         }
         Set<String> envs = new HashSet<>(fetcher.offeredEnvironments());
         envs.addAll(cachedEnvironments);
+        envs.addAll(registry.environments());
         return envs;
     }
 
