@@ -228,11 +228,11 @@ class StoreModeTest {
         await("v2 served", () -> f.servedVersion(node) == 2);
         assertTrue(f.metric(node, "gdn_store_up").stream().allMatch(l -> l.endsWith(" 1.0")), () -> f.metric(node, "gdn_store_up").toString());
 
-        // 1) both store directories deleted (moved away): the stores answer "no index"
+        // 1) both store directories gone (an unmounted volume, say): an outage, not an empty store
         Files.move(storeA, tmp.resolve("a-gone"));
         Files.move(storeB, tmp.resolve("b-gone"));
-        await("both stores polled after deletion", () -> f.metric(node, "gdn_store_index_polls_total").stream()
-                .filter(l -> l.contains("result=\"missing\"")).count() == 2);
+        awaitValue("gdn_store_up 0 once the directories are gone", () -> f.metric(node, "gdn_store_up"),
+                lines -> lines.size() == 2 && lines.stream().allMatch(l -> l.endsWith(" 0.0")));
         assertEquals(2, f.servedVersion(node));
         Resp ready = f.get(node, "/health/ready");
         assertEquals(200, ready.status(), ready::toString);
@@ -240,6 +240,11 @@ class StoreModeTest {
         assertEquals("1", f.bulk(node, "{}", "GDN-Ruleset-Version", "1").requireHeader("GDN-Ruleset-Version"));
 
         // 2) both stores failing outright (a file where the directory was: every read is an I/O error)
+        Files.move(tmp.resolve("a-gone"), storeA);
+        Files.move(tmp.resolve("b-gone"), storeB);
+        await("stores back up", () -> f.metric(node, "gdn_store_up").stream().allMatch(l -> l.endsWith(" 1.0")));
+        deleteTree(storeA);
+        deleteTree(storeB);
         Files.writeString(storeA, "not a directory");
         Files.writeString(storeB, "not a directory");
         List<String> up = awaitValue("gdn_store_up 0 for both stores", () -> f.metric(node, "gdn_store_up"),
@@ -283,5 +288,13 @@ class StoreModeTest {
         // a few polls later (stores still empty) it is still ready
         Thread.sleep(3 * NodeFixture.POLL.toMillis());
         assertEquals(200, f.get(second, "/health/ready").status());
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 }

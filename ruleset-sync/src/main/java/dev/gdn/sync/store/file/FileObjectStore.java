@@ -78,9 +78,17 @@ public final class FileObjectStore implements ObjectStore {
             String etag = etagOf(data);
             return etag.equals(ifNoneMatch) ? new GetResult.NotModified(etag) : new GetResult.Found(data, etag);
         } catch (NoSuchFileException e) {
+            requireRoot("get", key);
             return GetResult.MISSING;
         } catch (IOException e) {
             throw new StoreException(name, "get", key, e.toString(), e);
+        }
+    }
+
+    /** A vanished store directory (an unmounted volume, say) is an outage, not an empty store. */
+    private void requireRoot(String operation, String key) throws StoreException {
+        if (!Files.isDirectory(root)) {
+            throw new StoreException(name, operation, key, "the store directory " + root + " is gone", null);
         }
     }
 
@@ -138,6 +146,7 @@ public final class FileObjectStore implements ObjectStore {
                 }
             });
         } catch (NoSuchFileException e) {
+            requireRoot("list", prefix);
             return List.of();
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new StoreException(name, "list", prefix, e.toString(), e);
