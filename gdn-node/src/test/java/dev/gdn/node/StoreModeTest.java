@@ -221,6 +221,17 @@ class StoreModeTest {
     }
 
     @Test
+    void aNodeStartedAfterTwoVersionsStillServesSessionsPinnedToThePreviousOne() throws Exception {
+        f.publish(f.ruleset(1), storeA, storeB);
+        f.publish(f.ruleset(2), storeA, storeB);
+        GdnNode node = f.startStoreNode(List.of(storeA, storeB), null);
+        assertEquals(2, f.servedVersion(node));
+        Resp pinned = f.bulk(node, "{}", "GDN-Ruleset-Version", "1");
+        assertEquals("1", pinned.requireHeader("GDN-Ruleset-Version"), "the index's previous_version was loaded too");
+        assertTrue(pinned.text().contains("\"value\":\"version-1\""), pinned::text);
+    }
+
+    @Test
     void keepsServingWhenEveryStoreIsGone() throws Exception {
         f.publish(f.ruleset(1), storeA, storeB);
         GdnNode node = f.startStoreNode(List.of(storeA, storeB), null);

@@ -94,7 +94,12 @@ public final class Fetcher implements AutoCloseable {
         }
     }
 
-    /** Called with every newly installed (higher) version, on a fetcher thread; keep it quick. */
+    /**
+     * Called with every newly installed (higher) version, on a fetcher thread; keep it quick. Also
+     * called once per environment with the version before the first one installed (when a store still
+     * holds it), so a fresh reader can serve sessions pinned to it; listeners must accept a version
+     * lower than one they already have.
+     */
     public void addListener(Consumer<VerifiedRuleset> listener) {
         listeners.add(listener);
     }
@@ -221,11 +226,44 @@ public final class Fetcher implements AutoCloseable {
         }
         for (Map.Entry<String, TreeMap<Long, List<StoreState>>> env : offers.entrySet()) {
             for (Map.Entry<Long, List<StoreState>> offer : env.getValue().descendingMap().entrySet()) {
+                boolean first = !current.containsKey(env.getKey());
                 VerifiedRuleset got = fetchHedged(env.getKey(), offer.getKey(), offer.getValue());
                 if (got != null) {
                     install(got);
+                    if (first) {
+                        loadPrevious(env.getKey(), offer.getKey(), offer.getValue());
+                    }
                     break;
                 }
+            }
+        }
+    }
+
+    /** The version the index says came before {@code version}, read from whichever store has it, for pinned sessions. */
+    private void loadPrevious(String env, long version, List<StoreState> holders) {
+        long previous = 0;
+        for (StoreState s : holders) {
+            previous = Math.max(previous, SignedIndex.entry(s.index, env).filter(e -> e.getVersion() == version)
+                    .map(IndexEntry::getPreviousVersion).orElse(0L));
+        }
+        if (previous <= 0) {
+            return;
+        }
+        String key = StoreLayout.artifactKey(env, previous);
+        for (StoreState s : stores) {
+            try {
+                if (s.store.get(key, null) instanceof GetResult.Found f) {
+                    Ruleset r = ArtifactVerifier.verify(f.data(), env, previous, trusted);
+                    VerifiedRuleset older = new VerifiedRuleset(r, f.data(), s.store.name(), clock.instant());
+                    for (Consumer<VerifiedRuleset> l : listeners) {
+                        l.accept(older);
+                    }
+                    return;
+                }
+            } catch (ArtifactVerifier.RejectedArtifact e) {
+                reject(s, key, e.reason(), e.getMessage());
+            } catch (StoreException | RuntimeException e) {
+                LOG.log(Level.DEBUG, "previous version {0} v{1} not read from {2}: {3}", env, previous, s.store.name(), e.toString());
             }
         }
     }
