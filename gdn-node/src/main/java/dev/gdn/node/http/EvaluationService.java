@@ -138,7 +138,11 @@ public final class EvaluationService implements HttpService {
     private void bulk(ServerRequest req, ServerResponse res) {
         Caller caller = authenticate(req, keyFromHeaders(req));
         LoadedRuleset rs = ruleset(caller, req);
-        EvaluationContext ctx = context(req);
+        sendAll(req, res, rs, context(req));
+    }
+
+    /** All flags for a context, with the ETag; a 304 when the caller already has this answer. */
+    private void sendAll(ServerRequest req, ServerResponse res, LoadedRuleset rs, EvaluationContext ctx) {
         byte[] body = evaluateAll(rs, ctx);
         String etag = etag(rs, ctx, body);
         commonHeaders(req, res, rs);
@@ -160,18 +164,9 @@ public final class EvaluationService implements HttpService {
         // Pinning would fragment CDN caches: this route always answers with the current version.
         LoadedRuleset rs = source.current(caller.environmentId()).orElseThrow(() -> notLoaded(caller));
         EvaluationContext ctx = contextFromUrl(req.path().pathParameters().get("context"));
-        byte[] body = evaluateAll(rs, ctx);
-        String etag = etag(rs, ctx, body);
-        commonHeaders(req, res, rs);
         res.header(HeaderNames.CACHE_CONTROL, cdn.cacheControl());
         res.header(GdnHeaders.SURROGATE_KEY, "env-" + rs.environmentId());
-        res.header(HeaderNames.ETAG, etag);
-        if (matches(req, etag)) {
-            res.status(Status.NOT_MODIFIED_304).send();
-            return;
-        }
-        res.header(HeaderNames.CONTENT_TYPE, JSON);
-        res.send(body);
+        sendAll(req, res, rs, ctx);
     }
 
     private void rulesetDownload(ServerRequest req, ServerResponse res) {
