@@ -170,7 +170,7 @@ class ClassicApiTest {
         assertEquals(200, evaluate(client, "color", "{}").status());
         assertEquals(403, Http.send("GET", fx.url("/gdn/v1/ruleset"), null, "Authorization", "Bearer " + client).status());
         Http.Response download = Http.send("GET", fx.url("/gdn/v1/ruleset"), null, "Authorization", "Bearer " + server);
-        assertEquals(404, download.status(), "the classic API evaluates; signed artifacts come from nodes and stores");
+        assertEquals(404, download.status(), "no sync daemon has signed this version yet");
 
         Map<String, Object> listed = ClassicFixture.json(fx.admin("GET", "/admin/v1/environments/keys/keys", null).body());
         long clientId = (Long) ((Map<?, ?>) ((List<?>) listed.get("keys")).get(0)).get("id");

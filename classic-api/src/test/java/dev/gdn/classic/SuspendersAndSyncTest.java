@@ -155,6 +155,25 @@ class SuspendersAndSyncTest {
     }
 
     @Test
+    void theClassicApiServesTheSignedArtifactOnceTheDaemonMadeIt() throws Exception {
+        fx.createEnvironment("prod");
+        String server = fx.createKey("prod", "server");
+        fx.upload("prod", FLAGS);
+        assertEquals(404, Http.send("GET", fx.url("/gdn/v1/ruleset"), null, "Authorization", "Bearer " + server).status());
+        Path store = dir.resolve("store");
+        try (SyncDaemon d = daemon(List.of(FileObjectStore.open(store)))) {
+            d.publishPending();
+        }
+        waitFor("downloadable", () -> Http.send("GET", fx.url("/gdn/v1/ruleset"), null, "Authorization", "Bearer " + server).status() == 200);
+        java.net.http.HttpResponse<byte[]> r = Http.CLIENT.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(fx.url("/gdn/v1/ruleset")))
+                .header("Authorization", "Bearer " + server).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals("application/x-protobuf", r.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(store.resolve("v1/environments/prod/rulesets/1.pb")), r.body()),
+                "the very bytes the stores hold");
+        assertEquals(1, dev.gdn.ruleset.envelope.Envelopes.verifyRuleset(r.body(), TrustedKeys.of(key.publicKey())).getVersion());
+    }
+
+    @Test
     void twoDaemonsOneLeaderAndFailover() throws Exception {
         fx.createEnvironment("prod");
         Path store = dir.resolve("store");

@@ -467,6 +467,20 @@ public final class ClassicRepository {
         });
     }
 
+    /** The signed artifact of a version if the sync daemon has made it (never signs here). */
+    public Optional<byte[]> existingSignedArtifact(String env, long version) {
+        return transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select envelope from signed_artifacts where environment_id = ? and version = ?")) {
+                ps.setString(1, env);
+                ps.setLong(2, version);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.<byte[]>empty();
+                }
+            }
+        });
+    }
+
     public Ruleset ruleset(String env, long version) {
         return version(env, version).map(Stored::ruleset).orElseThrow(() -> new NotFoundException(env + " v" + version));
     }

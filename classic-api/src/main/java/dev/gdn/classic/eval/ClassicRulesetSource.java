@@ -23,6 +23,21 @@ public final class ClassicRulesetSource implements RulesetSource {
     private final ClassicRepository repo;
     private final Clock clock;
     private final Cache<String, LoadedRuleset> pinned = Caffeine.newBuilder().maximumSize(256).build();
+    /** Signed artifacts by env:version; "not signed yet" is remembered briefly, the bytes for good. */
+    private final Cache<String, Optional<byte[]>> signed = Caffeine.newBuilder().maximumSize(1024)
+            .expireAfter(new com.github.benmanes.caffeine.cache.Expiry<String, Optional<byte[]>>() {
+                public long expireAfterCreate(String k, Optional<byte[]> v, long now) {
+                    return v.isPresent() ? Long.MAX_VALUE : java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+                }
+
+                public long expireAfterUpdate(String k, Optional<byte[]> v, long now, long current) {
+                    return expireAfterCreate(k, v, now);
+                }
+
+                public long expireAfterRead(String k, Optional<byte[]> v, long now, long current) {
+                    return current;
+                }
+            }).build();
 
     public ClassicRulesetSource(RulesetRegistry registry, ClassicRepository repo, Clock clock) {
         this.registry = registry;
@@ -30,9 +45,25 @@ public final class ClassicRulesetSource implements RulesetSource {
         this.clock = clock;
     }
 
+    /**
+     * The current ruleset; with the signed artifact attached once the sync daemon has signed it, so
+     * server SDKs in local mode can download it from the suspenders too (GET /gdn/v1/ruleset).
+     */
     @Override
     public Optional<LoadedRuleset> current(String environmentId) {
-        return registry.current(environmentId);
+        Optional<LoadedRuleset> cur = registry.current(environmentId);
+        if (cur.isEmpty() || cur.get().envelope() != null) {
+            return cur;
+        }
+        LoadedRuleset r = cur.get();
+        Optional<byte[]> envelope;
+        try {
+            envelope = signed.get(environmentId + ":" + r.version(), k -> repo.existingSignedArtifact(environmentId, r.version()));
+        } catch (RuntimeException databaseDown) {
+            return cur;
+        }
+        return envelope.map(bytes -> new LoadedRuleset(r.compiled(), bytes, r.source(), r.loadedAt(), r.bulkMetadata(),
+                r.allowedOrigins())).or(() -> cur);
     }
 
     @Override
