@@ -1,0 +1,527 @@
+package dev.gdn.client.remote;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static dev.gdn.client.remote.TestFlags.CONTEXT;
+import static dev.gdn.client.remote.TestFlags.OTHER_CONTEXT;
+import static dev.gdn.client.remote.TestFlags.actual;
+import static dev.gdn.client.remote.TestFlags.expected;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.common.ConsoleNotifier;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.gdn.client.Evaluations;
+import dev.gdn.client.GdnClient;
+import dev.gdn.client.Tier;
+import dev.gdn.client.TierKind;
+import dev.gdn.client.policy.FailoverPolicy;
+import dev.gdn.ruleset.eval.CompiledRuleset;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The client against three WireMock tiers on loopback (belt CDN → GDN → classic), each serving a real
+ * OFREP bulk body, with faults injected on the first.
+ */
+class FaultTiersTest {
+    static final String KEY = "gdn-client-test-key";
+    static final Duration HEDGE = Tier.DEFAULT_HEDGE_DELAY;
+    static final Duration TIMEOUT = Tier.DEFAULT_TIMEOUT;
+    /** Breakers that never open within one test, where a test is not about breakers. */
+    static final FailoverPolicy.BreakerSettings LENIENT = new FailoverPolicy.BreakerSettings(100, 100, 100, Duration.ofSeconds(5));
+
+    static final CompiledRuleset V1 = TestFlags.ruleset(TestFlags.FLAGS_V1, 1);
+    static final CompiledRuleset V2 = TestFlags.ruleset(TestFlags.FLAGS_V2, 2);
+
+    static WireMockServer a;
+    static WireMockServer b;
+    static WireMockServer c;
+    final List<GdnClient> clients = new ArrayList<>();
+
+    @BeforeAll
+    static void startTiers() {
+        a = tierServer();
+        b = tierServer();
+        c = tierServer();
+    }
+
+    static WireMockServer tierServer() {
+        WireMockServer s = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().containerThreads(40)
+                .asynchronousResponseEnabled(true).asynchronousResponseThreads(8).notifier(new ConsoleNotifier(false)));
+        s.start();
+        return s;
+    }
+
+    @AfterAll
+    static void stopTiers() {
+        for (WireMockServer s : List.of(a, b, c)) {
+            s.stop();
+        }
+    }
+
+    @BeforeEach
+    void healthyTiers() {
+        for (WireMockServer s : List.of(a, b, c)) {
+            s.resetAll();
+        }
+        serve(a, V1, "cdn-edge-1");
+        serve(b, V1, "iad/n1");
+        serve(c, V1, "classic");
+    }
+
+    @AfterEach
+    void closeClients() {
+        clients.forEach(GdnClient::close);
+    }
+
+    // --- fixtures ---
+
+    static ResponseDefinitionBuilder ok(CompiledRuleset rs, Map<String, Object> context, String servedBy) {
+        return aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withHeader("ETag", etag(rs, servedBy))
+                .withHeader("GDN-Ruleset-Version", Long.toString(rs.version()))
+                .withHeader("GDN-Served-By", servedBy)
+                .withBody(TestFlags.bulkBody(rs, context));
+    }
+
+    static String etag(CompiledRuleset rs, String servedBy) {
+        return "\"" + servedBy.replace('/', '-') + "-v" + rs.version() + "\"";
+    }
+
+    /** The tier answers every request with the flags for {@link TestFlags#CONTEXT}. */
+    static void serve(WireMockServer s, CompiledRuleset rs, String servedBy) {
+        s.stubFor(any(anyUrl()).willReturn(ok(rs, CONTEXT, servedBy)));
+    }
+
+    static void fail(WireMockServer s, ResponseDefinitionBuilder response) {
+        s.stubFor(any(anyUrl()).atPriority(1).willReturn(response));
+    }
+
+    static Tier tier(String name, TierKind kind, WireMockServer s) {
+        return Tier.of(name, kind, "http://127.0.0.1:" + s.port());
+    }
+
+    static Tier beltCdn() {
+        return tier("belt-cdn", TierKind.CDN, a);
+    }
+
+    static Tier gdn() {
+        return tier("gdn", TierKind.GDN, b);
+    }
+
+    static Tier classic() {
+        return tier("classic", TierKind.CLASSIC, c);
+    }
+
+    GdnClient client(FailoverPolicy.BreakerSettings breakers, Tier... tiers) {
+        GdnClient.Builder builder = GdnClient.builder().clientKey(KEY).breaker(breakers);
+        for (Tier t : tiers) {
+            builder.tier(t);
+        }
+        GdnClient client = builder.build();
+        clients.add(client);
+        return client;
+    }
+
+    static int count(WireMockServer s) {
+        return s.countRequestsMatching(anyRequestedFor(anyUrl()).build()).getCount();
+    }
+
+    static List<LoggedRequest> requests(WireMockServer s) {
+        List<LoggedRequest> all = new ArrayList<>(s.findAll(anyRequestedFor(anyUrl())));
+        all.sort(java.util.Comparator.comparing(LoggedRequest::getLoggedDate));
+        return all;
+    }
+
+    record Timed(Evaluations answer, long millis) {
+    }
+
+    static Timed timed(GdnClient client, Map<String, Object> context) {
+        long t0 = System.nanoTime();
+        Evaluations e = client.evaluate(context);
+        return new Timed(e, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    }
+
+    static void assertFresh(CompiledRuleset rs, String tier, Evaluations e) {
+        assertEquals(Evaluations.Freshness.FRESH, e.freshness(), () -> "error: " + e.error());
+        assertEquals(tier, e.tier());
+        assertEquals(expected(rs, CONTEXT), actual(e));
+        assertEquals(rs.version(), e.version());
+        assertNull(e.error());
+    }
+
+    static long median(long[] xs) {
+        long[] s = xs.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+
+    // --- faults on the first tier ---
+
+    /** Faults a tier answers quickly: the next tier starts at once, without waiting for the hedge. */
+    enum FastFault {
+        CONNECTION_RESET(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)),
+        EMPTY_RESPONSE(aResponse().withFault(Fault.EMPTY_RESPONSE)),
+        RANDOM_DATA_THEN_CLOSE(aResponse().withFault(Fault.RANDOM_DATA_THEN_CLOSE)),
+        HTTP_500(aResponse().withStatus(500).withHeader("Content-Type", "application/json").withBody("{\"errorDetails\":\"boom\"}")),
+        HTTP_503(aResponse().withStatus(503).withHeader("Content-Type", "text/plain").withBody("Service Unavailable")),
+        HTTP_429(aResponse().withStatus(429).withHeader("Retry-After", "30").withBody("slow down")),
+        MALFORMED_JSON(json("{\"flags\": [{\"key\": \"dark-mode\", \"value\": tru }]}")),
+        WRONG_SHAPE(json("{\"error\": \"not a bulk response\"}")),
+        TRUNCATED_BODY(json(half(TestFlags.bulkBody(V1, CONTEXT)))),
+        EMPTY_BODY(json("")),
+        HTML(aResponse().withStatus(200).withHeader("Content-Type", "text/html; charset=utf-8")
+                .withBody("<html><body>Maintenance</body></html>"));
+
+        final ResponseDefinitionBuilder response;
+
+        FastFault(ResponseDefinitionBuilder response) {
+            this.response = response;
+        }
+
+        static ResponseDefinitionBuilder json(String body) {
+            return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withHeader("ETag", "\"bad\"")
+                    .withHeader("GDN-Ruleset-Version", "1").withBody(body);
+        }
+
+        static String half(byte[] body) {
+            return new String(body, 0, body.length / 2, StandardCharsets.UTF_8);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(FastFault.class)
+    void aFastFaultOnTheFirstTierFailsOverAtOnce(FastFault fault) {
+        fail(a, fault.response);
+        // A long hedge delay on the first tier: an answer well before it proves the failure, not the hedge, moved on.
+        Duration longHedge = Duration.ofSeconds(1);
+        GdnClient client = client(LENIENT, beltCdn().withHedgeDelay(longHedge), gdn(), classic());
+        Timed t = timed(client, CONTEXT);
+        assertFresh(V1, "gdn", t.answer());
+        assertEquals("iad/n1", t.answer().servedBy());
+        assertTrue(t.millis() < longHedge.toMillis() / 2, fault + ": took " + t.millis() + " ms, as if it waited for the hedge");
+        assertTrue(count(a) >= 1, "the first tier was asked");
+        assertEquals(1, count(b), "the second tier was asked once");
+        assertEquals(0, count(c), "the third tier was not needed");
+        assertEquals("CLOSED", client.status().endpoints().get(0).breakerState());
+        if (fault == FastFault.HTTP_429) {
+            Timed again = timed(client, CONTEXT);
+            assertFresh(V1, "gdn", again.answer());
+            assertEquals(1, count(a), "within Retry-After the first tier is not asked again");
+            assertTrue(client.status().endpoints().get(0).rateLimited());
+        }
+    }
+
+    /** Faults where the first tier never answers in time: the hedge asks the next one after the hedge delay. */
+    @ParameterizedTest
+    @ValueSource(strings = {"hang", "slow"})
+    void aHungOrSlowFirstTierCostsAboutOneHedgeDelay(String kind) {
+        GdnClient client = client(LENIENT, beltCdn(), gdn(), classic());
+        long[] baseline = new long[5];
+        for (int i = 0; i < baseline.length; i++) {
+            Timed t = timed(client, CONTEXT);
+            assertFresh(V1, "belt-cdn", t.answer());
+            baseline[i] = t.millis();
+        }
+        // hang: far beyond the tier timeout; slow: shorter than the timeout, longer than hedge + the next tier's answer
+        int delay = kind.equals("hang") ? 30_000 : 600;
+        a.stubFor(any(anyUrl()).atPriority(1).willReturn(ok(V1, CONTEXT, "cdn-edge-1").withFixedDelay(delay)));
+        long[] took = new long[5];
+        for (int i = 0; i < took.length; i++) {
+            Timed t = timed(client, CONTEXT);
+            assertFresh(V1, "gdn", t.answer());
+            took[i] = t.millis();
+        }
+        long added = median(took) - median(baseline);
+        String figures = kind + ": baseline " + Arrays.toString(baseline) + " ms, faulted " + Arrays.toString(took) + " ms";
+        assertTrue(Arrays.stream(took).min().getAsLong() >= HEDGE.toMillis() - 5, "never before the hedge delay: " + figures);
+        assertTrue(added <= HEDGE.toMillis() + 150, "about one hedge delay added at the median: " + figures);
+        assertTrue(Arrays.stream(took).max().getAsLong() < TIMEOUT.toMillis() / 2, "well under the tier timeout: " + figures);
+        assertEquals(took.length, count(b));
+        assertEquals(0, count(c));
+        assertEquals("CLOSED", client.status().endpoints().get(0).breakerState(), "lost races say nothing about health");
+    }
+
+    @Test
+    void theFirstTwoTiersHungCostAboutTwoHedgeDelays() {
+        a.stubFor(any(anyUrl()).atPriority(1).willReturn(ok(V1, CONTEXT, "cdn-edge-1").withFixedDelay(30_000)));
+        b.stubFor(any(anyUrl()).atPriority(1).willReturn(ok(V1, CONTEXT, "iad/n1").withFixedDelay(30_000)));
+        GdnClient client = client(LENIENT, beltCdn(), gdn(), classic());
+        Timed t = timed(client, CONTEXT);
+        assertFresh(V1, "classic", t.answer());
+        assertEquals("classic", t.answer().servedBy());
+        assertTrue(t.millis() >= 2 * HEDGE.toMillis() - 5 && t.millis() < TIMEOUT.toMillis() / 2, "took " + t.millis() + " ms");
+    }
+
+    /**
+     * A hedged-away attempt is cancelled for real: its connection closes at once rather than staying open
+     * (and holding a connection and the client's shutdown) until the tier's timeout.
+     */
+    @Test
+    void theLosingAttemptToAHungTierClosesItsConnection() throws Exception {
+        try (ServerSocket hung = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Long> closedAfter = new CompletableFuture<>();
+            Thread acceptor = new Thread(() -> closedAfter.complete(readUntilClosed(hung)), "hung-tier");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            Tier hungTier = Tier.of("hung", TierKind.GDN, "http://127.0.0.1:" + hung.getLocalPort()).withTimeout(Duration.ofSeconds(5));
+            GdnClient client = GdnClient.builder().clientKey(KEY).deadline(Duration.ofSeconds(6)).breaker(LENIENT)
+                    .tier(hungTier).tier(gdn()).build();
+            clients.add(client);
+            assertFresh(V1, "gdn", client.evaluate(CONTEXT));
+            long ms = closedAfter.get(4, TimeUnit.SECONDS);
+            assertTrue(ms < 1000, "the hung connection stayed open " + ms + " ms after the answer");
+            long t0 = System.nanoTime();
+            client.close();
+            long closeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertTrue(closeMs < 1000, "close took " + closeMs + " ms");
+        }
+    }
+
+    /** Accepts one connection, reads the request, never answers; returns how long until the client closed it. */
+    static long readUntilClosed(ServerSocket server) {
+        try (Socket s = server.accept(); InputStream in = s.getInputStream()) {
+            long t0 = System.nanoTime();
+            byte[] buf = new byte[4096];
+            while (in.read(buf) >= 0) {
+                // read the request, never answer
+            }
+            return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {401, 403})
+    void rejectedCredentialsNeverFailOver(int status) throws Exception {
+        GdnClient client = client(LENIENT, beltCdn().withHedgeDelay(Duration.ofSeconds(1)), gdn(), classic());
+        assertFresh(V1, "belt-cdn", client.evaluate(CONTEXT));
+        fail(a, aResponse().withStatus(status).withHeader("Content-Type", "application/json")
+                .withBody("{\"errorDetails\":\"unknown API key\"}"));
+        Timed t = timed(client, CONTEXT);
+        Thread.sleep(150);
+        Evaluations e = t.answer();
+        assertEquals(Evaluations.Freshness.NONE, e.freshness(), "no stale answer hides a configuration error");
+        assertTrue(e.flags().isEmpty());
+        assertNotNull(e.error());
+        assertTrue(e.error().contains("API key rejected (HTTP " + status + ")"), e.error());
+        assertTrue(e.error().contains("unknown API key"), e.error());
+        assertEquals(0, count(b), "the second tier is never asked");
+        assertEquals(0, count(c), "the third tier is never asked");
+        assertTrue(t.millis() < 500, "took " + t.millis() + " ms");
+    }
+
+    // --- request shapes, ETags ---
+
+    @Test
+    void cdnTiersGetWithKeyAndContextInTheUrlOriginTiersPostWithBearerAndThePin() {
+        GdnClient client = client(LENIENT, beltCdn(), gdn(), classic());
+        assertFresh(V1, "belt-cdn", client.evaluate(CONTEXT));
+        assertEquals(1, client.status().pinnedVersion(), "the first answer sets the pin");
+        LoggedRequest get = requests(a).get(0);
+        assertEquals("GET", get.getMethod().getName());
+        assertEquals("/gdn/v1/evaluate/" + KEY + "/" + TestFlags.base64url(CONTEXT), get.getUrl());
+        assertFalse(get.containsHeader("Authorization"), "the key is in the URL, never a header, on a CDN");
+        assertFalse(get.containsHeader("GDN-Ruleset-Version"), "no pin on a CDN: caches stay whole");
+        assertFalse(get.containsHeader("If-None-Match"), "nothing cached yet");
+
+        fail(a, aResponse().withStatus(503));
+        assertFresh(V1, "gdn", client.evaluate(CONTEXT));
+        List<LoggedRequest> cdn = requests(a);
+        assertFalse(cdn.get(1).containsHeader("GDN-Ruleset-Version"), "still no pin on a CDN after pinning");
+        assertEquals(etag(V1, "cdn-edge-1"), cdn.get(1).getHeader("If-None-Match"));
+        LoggedRequest post = requests(b).get(0);
+        assertEquals("POST", post.getMethod().getName());
+        assertEquals("/ofrep/v1/evaluate/flags", post.getUrl());
+        assertEquals("Bearer " + KEY, post.getHeader("Authorization"));
+        assertEquals("1", post.getHeader("GDN-Ruleset-Version"), "origins are pinned after the first answer");
+        assertTrue(post.getHeader("Content-Type").startsWith("application/json"));
+        assertEquals("{\"context\":" + TestFlags.canonical(CONTEXT) + "}", post.getBodyAsString());
+        assertEquals(etag(V1, "cdn-edge-1"), post.getHeader("If-None-Match"), "the context's last ETag, on every tier");
+    }
+
+    @Test
+    void aNotModifiedFromAnyTierServesTheCachedFlags() {
+        GdnClient client = client(LENIENT, beltCdn(), gdn(), classic());
+        assertFresh(V1, "belt-cdn", client.evaluate(CONTEXT));
+        a.stubFor(any(anyUrl()).atPriority(1).withHeader("If-None-Match", equalTo(etag(V1, "cdn-edge-1")))
+                .willReturn(aResponse().withStatus(304).withHeader("GDN-Served-By", "cdn-edge-2")));
+        Evaluations again = client.evaluate(CONTEXT);
+        assertFresh(V1, "belt-cdn", again);
+        assertEquals("cdn-edge-2", again.servedBy());
+        assertEquals(304, a.getAllServeEvents().stream().filter(ev -> ev.getRequest().containsHeader("If-None-Match"))
+                .findFirst().orElseThrow().getResponse().getStatus());
+
+        // An origin tier revalidates the same way.
+        fail(a, aResponse().withStatus(503));
+        b.stubFor(any(anyUrl()).atPriority(1).withHeader("If-None-Match", equalTo(etag(V1, "cdn-edge-1")))
+                .willReturn(aResponse().withStatus(304).withHeader("GDN-Served-By", "iad/n1")));
+        Evaluations fromOrigin = client.evaluate(CONTEXT);
+        assertFresh(V1, "gdn", fromOrigin);
+        assertEquals("iad/n1", fromOrigin.servedBy());
+
+        // A 304 for a context never answered is a failed attempt, not an empty answer.
+        b.stubFor(any(anyUrl()).atPriority(1).willReturn(aResponse().withStatus(304)));
+        c.stubFor(any(anyUrl()).atPriority(1).willReturn(ok(V1, OTHER_CONTEXT, "classic")));
+        Evaluations other = client.evaluate(OTHER_CONTEXT);
+        assertEquals(Evaluations.Freshness.FRESH, other.freshness(), () -> other.error());
+        assertEquals("classic", other.tier());
+        assertEquals(expected(V1, OTHER_CONTEXT), actual(other));
+    }
+
+    // --- breakers ---
+
+    @Test
+    void aFailingTierIsSkippedByItsBreakerAndAHalfOpenProbeBringsTrafficBack() throws Exception {
+        Duration openFor = Duration.ofMillis(400);
+        // A long hedge on the first tier: each 503 is seen (not cancelled by a faster hedged answer) however slow this machine is.
+        GdnClient client = client(new FailoverPolicy.BreakerSettings(50, 4, 4, openFor),
+                beltCdn().withHedgeDelay(Duration.ofSeconds(1)), gdn(), classic());
+        fail(a, aResponse().withStatus(503));
+        for (int i = 0; i < 4; i++) {
+            assertFresh(V1, "gdn", client.evaluate(CONTEXT));
+        }
+        assertEquals("OPEN", client.status().endpoints().get(0).breakerState());
+        int asked = count(a);
+        for (int i = 0; i < 3; i++) {
+            Timed t = timed(client, CONTEXT);
+            assertFresh(V1, "gdn", t.answer());
+        }
+        assertEquals(asked, count(a), "an open breaker skips the tier without calling it");
+
+        // Open period over, still failing: one probe, then open again.
+        Thread.sleep(openFor.toMillis() + 100);
+        assertFresh(V1, "gdn", client.evaluate(CONTEXT));
+        assertEquals(asked + 1, count(a), "one half-open probe");
+        assertEquals("OPEN", client.status().endpoints().get(0).breakerState());
+        assertFresh(V1, "gdn", client.evaluate(CONTEXT));
+        assertEquals(asked + 1, count(a), "open again after a failed probe");
+
+        // Healthy again: after the open period the probe succeeds and traffic returns.
+        a.resetAll();
+        serve(a, V1, "cdn-edge-1");
+        Thread.sleep(openFor.toMillis() + 100);
+        int onB = count(b);
+        assertFresh(V1, "belt-cdn", client.evaluate(CONTEXT));
+        assertEquals("CLOSED", client.status().endpoints().get(0).breakerState());
+        for (int i = 0; i < 3; i++) {
+            assertFresh(V1, "belt-cdn", client.evaluate(CONTEXT));
+        }
+        assertEquals(4, count(a));
+        assertEquals(onB, count(b), "the second tier is no longer asked");
+    }
+
+    // --- last-known-good ---
+
+    @Test
+    void whenEveryTierDiesTheLastGoodAnswerIsServedStale() {
+        GdnClient client = client(LENIENT, beltCdn(), gdn(), classic());
+        Evaluations good = client.evaluate(CONTEXT);
+        assertFresh(V1, "belt-cdn", good);
+        for (WireMockServer s : List.of(a, b, c)) {
+            fail(s, aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
+        }
+        Evaluations stale = client.evaluate(CONTEXT);
+        assertEquals(Evaluations.Freshness.STALE, stale.freshness());
+        assertEquals("last-known-good", stale.tier());
+        assertEquals(expected(V1, CONTEXT), actual(stale));
+        assertEquals(1, stale.version());
+        assertEquals(good.receivedAt(), stale.receivedAt(), "when it was last fresh");
+        assertNotNull(stale.error());
+        assertTrue(stale.error().contains("belt-cdn") && stale.error().contains("gdn") && stale.error().contains("classic"),
+                stale.error());
+
+        Evaluations never = client.evaluate(OTHER_CONTEXT);
+        assertEquals(Evaluations.Freshness.NONE, never.freshness());
+        assertTrue(never.flags().isEmpty());
+        assertNull(never.tier());
+        assertNotNull(never.error());
+    }
+
+    @Test
+    void whenEveryTierHangsTheDeadlineServesLastKnownGood() {
+        Duration deadline = Duration.ofMillis(400);
+        GdnClient client = GdnClient.builder().clientKey(KEY).deadline(deadline).breaker(LENIENT)
+                .tier(beltCdn()).tier(gdn()).tier(classic()).build();
+        clients.add(client);
+        assertFresh(V1, "belt-cdn", client.evaluate(CONTEXT));
+        for (WireMockServer s : List.of(a, b, c)) {
+            s.stubFor(any(anyUrl()).atPriority(1).willReturn(ok(V1, CONTEXT, "x").withFixedDelay(30_000)));
+        }
+        Timed t = timed(client, CONTEXT);
+        assertEquals(Evaluations.Freshness.STALE, t.answer().freshness());
+        assertEquals(expected(V1, CONTEXT), actual(t.answer()));
+        assertTrue(t.answer().error().contains("within " + deadline.toMillis() + " ms"), t.answer().error());
+        assertTrue(t.millis() >= deadline.toMillis() - 5 && t.millis() < deadline.toMillis() + 500, "took " + t.millis() + " ms");
+        Timed none = timed(client, OTHER_CONTEXT);
+        assertEquals(Evaluations.Freshness.NONE, none.answer().freshness());
+    }
+
+    // --- session pinning ---
+
+    @Test
+    void aSessionNeverStepsBackwardsWhenALaggingTierAnswersAnOlderVersion() {
+        serve(b, V2, "iad/n1");
+        serve(c, V1, "classic"); // lagging: has not got version 2
+        GdnClient client = client(LENIENT, gdn(), classic());
+        Evaluations first = client.evaluate(CONTEXT);
+        assertFresh(V2, "gdn", first);
+        assertEquals(2, client.status().pinnedVersion());
+
+        fail(b, aResponse().withStatus(503));
+        Evaluations fromLagging = client.evaluate(CONTEXT);
+        assertEquals("2", requests(c).get(0).getHeader("GDN-Ruleset-Version"), "the lagging tier was asked for the pinned version");
+        assertEquals(Evaluations.Freshness.FRESH, fromLagging.freshness());
+        assertEquals(2, fromLagging.version(), "never back to version 1");
+        assertEquals(expected(V2, CONTEXT), actual(fromLagging));
+        assertEquals(2, client.status().pinnedVersion());
+        assertFalse(expected(V1, CONTEXT).equals(expected(V2, CONTEXT)), "the versions answer differently");
+
+        // A newer version moves the session forward.
+        CompiledRuleset v3 = TestFlags.ruleset(TestFlags.FLAGS_V2.replace("Hello", "Hi there"), 3);
+        serve(c, v3, "classic");
+        Evaluations newer = client.evaluate(CONTEXT);
+        assertEquals(3, newer.version());
+        assertEquals(expected(v3, CONTEXT), actual(newer));
+        assertEquals(3, client.status().pinnedVersion());
+
+        // A new session takes whatever the first answer is.
+        client.newSession();
+        b.resetAll();
+        serve(b, V1, "iad/n1");
+        Evaluations newSession = client.evaluate(OTHER_CONTEXT);
+        assertEquals(1, newSession.version());
+        assertEquals(1, client.status().pinnedVersion());
+    }
+}
