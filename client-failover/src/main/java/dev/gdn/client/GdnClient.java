@@ -1,13 +1,24 @@
 package dev.gdn.client;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.gdn.client.local.LocalRulesets;
 import dev.gdn.client.policy.FailoverPolicy;
 import dev.gdn.client.remote.RemoteEvaluator;
+import dev.gdn.ruleset.envelope.TrustedKeys;
+import dev.gdn.ruleset.json.JsonWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -30,17 +41,28 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     .build();
  * Evaluations all = client.evaluate(Map.of("targetingKey", "user-42"));
  * }</pre>
+ *
+ * <p>Local mode ({@link Builder#localEvaluation}): instead of asking for answers, the client downloads
+ * the environment's signed ruleset through the origin tiers (GDN, CLASSIC) with a server key, verifies
+ * it and evaluates in-process ({@link LocalRulesets}). {@link #resolve} is the typed evaluation both
+ * modes share (the OpenFeature provider's).
  */
 public final class GdnClient implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(GdnClient.class.getName());
 
     private final FailoverPolicy policy;
     private final RemoteEvaluator remote;
+    private final LocalRulesets local;
     private final HttpClient http;
     private final ExecutorService httpExecutor;
+    /** Remote mode: bulk answers per context (canonical JSON) for {@link #resolve}, for a short TTL. */
+    private final Cache<String, Evaluations> recentAnswers;
+    private volatile Evaluations lastAnswer;
 
     private GdnClient(Builder b) {
-        this.policy = new FailoverPolicy(b.tiers, b.deadline, b.breaker);
+        List<Tier> chain = b.local == null ? b.tiers
+                : b.tiers.stream().filter(t -> t.kind() != TierKind.CDN).toList(); // server keys never go to CDN URLs
+        this.policy = new FailoverPolicy(chain, b.deadline, b.breaker);
         AtomicInteger n = new AtomicInteger();
         this.httpExecutor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "gdn-client-http-" + n.incrementAndGet());
@@ -50,7 +72,15 @@ public final class GdnClient implements AutoCloseable {
         Duration connect = b.tiers.stream().map(Tier::timeout).min(Duration::compareTo).orElse(Tier.DEFAULT_TIMEOUT);
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connect)
                 .executor(httpExecutor).build();
-        this.remote = new RemoteEvaluator(http, b.clientKey, policy, b.lastKnownGoodContexts);
+        this.remote = b.local == null ? new RemoteEvaluator(http, b.clientKey, policy, b.lastKnownGoodContexts) : null;
+        this.recentAnswers = b.local == null && !b.remoteAnswerTtl.isZero()
+                ? Caffeine.newBuilder().expireAfterWrite(b.remoteAnswerTtl).maximumSize(b.lastKnownGoodContexts).build() : null;
+        if (b.local != null) {
+            this.local = new LocalRulesets(http, policy, b.local.serverKey, b.local.trusted, b.local.cacheDir, b.local.refreshInterval);
+            this.local.start();
+        } else {
+            this.local = null;
+        }
     }
 
     public static Builder builder() {
@@ -74,21 +104,96 @@ public final class GdnClient implements AutoCloseable {
     }
 
     public CompletableFuture<Evaluations> evaluateAsync(Map<String, Object> context) {
-        return remote.evaluate(context);
+        if (local != null) {
+            return CompletableFuture.completedFuture(local.evaluateAll(context));
+        }
+        return remote.evaluate(context).whenComplete((e, err) -> {
+            if (e != null) {
+                lastAnswer = e;
+            }
+        });
+    }
+
+    /**
+     * One flag, typed (what the OpenFeature provider calls). Remote mode: from the context's bulk
+     * answer, fetched at most once per {@link Builder#remoteAnswerTtl} per context; local mode: evaluated
+     * in-process. Never throws for an outage: see {@link FlagResolution}.
+     */
+    public FlagResolution resolve(String key, FlagType type, Map<String, Object> context) {
+        if (local != null) {
+            return local.resolve(key, type, context);
+        }
+        Evaluations all;
+        if (recentAnswers != null) {
+            String canonical = JsonWriter.toCanonicalJson(context);
+            all = recentAnswers.getIfPresent(canonical);
+            if (all == null) {
+                all = evaluate(context);
+                recentAnswers.put(canonical, all);
+            }
+        } else {
+            all = evaluate(context);
+        }
+        return FlagResolution.of(key, type, all);
+    }
+
+    /** REMOTE or LOCAL. */
+    public ServingStatus.Mode mode() {
+        return local != null ? ServingStatus.Mode.LOCAL : ServingStatus.Mode.REMOTE;
+    }
+
+    /** Local mode's ruleset holder (null in remote mode). */
+    public LocalRulesets localRulesets() {
+        return local;
+    }
+
+    /** The last bulk answer in remote mode (null before the first, and in local mode). */
+    public Evaluations lastAnswer() {
+        return lastAnswer;
     }
 
     public ClientStatus status() {
+        if (local != null) {
+            LocalRulesets.Loaded l = local.current();
+            return new ClientStatus(l == null ? null : l.tier(), l == null ? null : l.servedBy(), l == null ? 0 : l.version(),
+                    policy.status());
+        }
         return new ClientStatus(remote.lastTier(), remote.lastServedBy(), remote.pinnedVersion(), policy.status());
+    }
+
+    /** Which tier served the data in use, the version, its age and freshness, and every breaker. */
+    public ServingStatus servingStatus() {
+        if (local != null) {
+            LocalRulesets.Loaded l = local.current();
+            Evaluations.Freshness f = l == null ? Evaluations.Freshness.NONE
+                    : local.isFresh() ? Evaluations.Freshness.FRESH : Evaluations.Freshness.STALE;
+            return new ServingStatus(ServingStatus.Mode.LOCAL, l == null ? null : l.tier(), l == null ? null : l.servedBy(),
+                    l == null ? 0 : l.version(),
+                    l == null ? null : Instant.ofEpochMilli(l.ruleset().ruleset().getCreatedAtMillis()),
+                    local.confirmedAt(), f, local.lastError(), policy.status());
+        }
+        Evaluations e = lastAnswer;
+        if (e == null) {
+            return new ServingStatus(ServingStatus.Mode.REMOTE, null, null, 0, null, null, Evaluations.Freshness.NONE, null,
+                    policy.status());
+        }
+        return new ServingStatus(ServingStatus.Mode.REMOTE, e.tier(), e.servedBy(), e.version(), null,
+                e.freshness() == Evaluations.Freshness.NONE ? null : e.receivedAt(), e.freshness(), e.error(), policy.status());
     }
 
     /** Ends the session: the next answer sets a new pinned version. */
     public void newSession() {
-        remote.unpin();
+        if (remote != null) {
+            remote.unpin();
+        }
     }
 
     /** Frees every thread and connection the client made. */
     @Override
     public void close() {
+        if (local != null) {
+            local.close();
+        }
         policy.close();
         if (http instanceof AutoCloseable closeable) { // Java 21+: closes the client's selector and connections
             try {
@@ -106,6 +211,11 @@ public final class GdnClient implements AutoCloseable {
         private Duration deadline = Duration.ofSeconds(2);
         private long lastKnownGoodContexts = 10_000;
         private FailoverPolicy.BreakerSettings breaker = FailoverPolicy.BreakerSettings.DEFAULT;
+        private Duration remoteAnswerTtl = Duration.ofSeconds(1);
+        private LocalSettings local;
+
+        private record LocalSettings(String serverKey, TrustedKeys trusted, Path cacheDir, Duration refreshInterval) {
+        }
 
         public Builder clientKey(String key) {
             this.clientKey = key;
@@ -134,9 +244,35 @@ public final class GdnClient implements AutoCloseable {
         }
 
         /**
+         * Remote mode: how long {@link GdnClient#resolve} reuses one context's bulk answer (default 1 s;
+         * zero asks the chain on every call).
+         */
+        public Builder remoteAnswerTtl(Duration ttl) {
+            if (ttl.isNegative()) {
+                throw new IllegalArgumentException("the TTL must not be negative");
+            }
+            this.remoteAnswerTtl = ttl;
+            return this;
+        }
+
+        /**
+         * Local mode: download the signed ruleset with a server key through the GDN and CLASSIC tiers
+         * (CDN tiers are left out of this chain), verify it with these keys, evaluate in-process,
+         * refresh every {@code refreshInterval}, and keep the last good envelope in {@code cacheDir}
+         * (null: no disk cache) for cold starts with every tier down.
+         */
+        public Builder localEvaluation(String serverKey, TrustedKeys trusted, Path cacheDir, Duration refreshInterval) {
+            this.local = new LocalSettings(Objects.requireNonNull(serverKey, "serverKey"), Objects.requireNonNull(trusted, "trusted"),
+                    cacheDir, Objects.requireNonNull(refreshInterval, "refreshInterval"));
+            return this;
+        }
+
+        /**
          * Reads {@code GDN_CLIENT_KEY}, {@code GDN_DEADLINE_MS} and {@code GDN_TIERS}: tiers separated by
          * spaces, each {@code name=kind:url[,url…]}, e.g.
          * {@code belt-cdn=cdn:https://a gdn=gdn:https://iad,https://fra classic=classic:https://c}.
+         * Local mode when {@code GDN_SERVER_KEY} and {@code GDN_TRUSTED_KEYS} (public key files, comma
+         * separated) are set, with {@code GDN_CACHE_DIR} and {@code GDN_REFRESH_MS} (default 30000).
          */
         public Builder fromEnvironment(Map<String, String> env) {
             if (env.get("GDN_CLIENT_KEY") != null) {
@@ -157,10 +293,30 @@ public final class GdnClient implements AutoCloseable {
                     tier(Tier.of(t.substring(0, eq), kind, t.substring(colon + 1).split(",")));
                 }
             }
+            String serverKey = env.get("GDN_SERVER_KEY");
+            String trust = env.get("GDN_TRUSTED_KEYS");
+            if (serverKey != null && trust != null) {
+                TrustedKeys keys;
+                try {
+                    keys = TrustedKeys.load(Arrays.stream(trust.split(",")).map(String::trim).map(Path::of).toList());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("GDN_TRUSTED_KEYS: " + e.getMessage(), e);
+                }
+                String cache = env.get("GDN_CACHE_DIR");
+                String refresh = env.get("GDN_REFRESH_MS");
+                localEvaluation(serverKey.trim(), keys, cache == null ? null : Path.of(cache.trim()),
+                        Duration.ofMillis(refresh == null ? 30_000 : Long.parseLong(refresh.trim())));
+            }
             return this;
         }
 
         public GdnClient build() {
+            if (local != null) {
+                if (tiers.stream().noneMatch(t -> t.kind() != TierKind.CDN)) {
+                    throw new IllegalStateException("local evaluation needs at least one GDN or CLASSIC tier (the server key never goes to a CDN)");
+                }
+                return new GdnClient(this);
+            }
             if (clientKey == null || clientKey.isBlank()) {
                 throw new IllegalStateException("a client key is required (builder.clientKey or GDN_CLIENT_KEY)");
             }
