@@ -21,6 +21,9 @@ COPY .mvn .mvn
 COPY ruleset-core ruleset-core
 COPY ruleset-sync ruleset-sync
 COPY gdn-node gdn-node
+# every module the root pom lists must be present for the reactor, even those the node does not run
+COPY classic-api classic-api
+COPY client-failover client-failover
 COPY cli cli
 # Tests run in CI, not here.
 RUN --mount=type=cache,target=/root/.m2 --mount=type=cache,target=/root/.m2/wrapper \

@@ -93,6 +93,18 @@ class DeployConfigTest {
     }
 
     @Test
+    void theBuildStageCopiesEveryModuleTheRootPomLists() throws Exception {
+        // Maven refuses a reactor whose listed module directories are missing.
+        String pom = Files.readString(root.resolve("pom.xml"));
+        String modules = pom.substring(pom.indexOf("<modules>"), pom.indexOf("</modules>"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<module>([^<]+)</module>").matcher(modules);
+        List<String> copied = docker.localCopySources();
+        while (m.find()) {
+            assertTrue(copied.contains(m.group(1)), "the Dockerfile does not COPY module " + m.group(1));
+        }
+    }
+
+    @Test
     void everyLocalFileTheDockerfileCopiesExists() {
         for (String src : docker.localCopySources()) {
             assertTrue(Files.exists(root.resolve(src)), "Dockerfile COPY source " + src + " does not exist");
