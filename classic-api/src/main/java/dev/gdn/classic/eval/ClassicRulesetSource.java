@@ -62,8 +62,7 @@ public final class ClassicRulesetSource implements RulesetSource {
         } catch (RuntimeException databaseDown) {
             return cur;
         }
-        return envelope.map(bytes -> new LoadedRuleset(r.compiled(), bytes, r.source(), r.loadedAt(), r.bulkMetadata(),
-                r.allowedOrigins())).or(() -> cur);
+        return envelope.map(r::withEnvelope).or(() -> cur);
     }
 
     @Override

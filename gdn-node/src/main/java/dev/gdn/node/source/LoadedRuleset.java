@@ -1,6 +1,7 @@
 package dev.gdn.node.source;
 
 import dev.gdn.ruleset.eval.CompiledRuleset;
+import dev.gdn.ruleset.ofrep.BulkResponseWriter;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -14,13 +15,19 @@ import java.util.Map;
  * @param source   where it came from, for readiness and logs: a store URI, "disk-cache", or a file path
  */
 public record LoadedRuleset(CompiledRuleset compiled, byte[] envelope, String source, Instant loadedAt,
-                            Map<String, Object> bulkMetadata, List<String> allowedOrigins) {
+                            Map<String, Object> bulkMetadata, List<String> allowedOrigins, BulkResponseWriter bulkWriter) {
 
     public static LoadedRuleset of(CompiledRuleset compiled, byte[] envelope, String source, Instant loadedAt) {
         Map<String, Object> md = new LinkedHashMap<>(compiled.metadata());
         md.put("rulesetVersion", compiled.version());
-        return new LoadedRuleset(compiled, envelope, source, loadedAt, Collections.unmodifiableMap(md),
-                List.copyOf(compiled.ruleset().getAllowedOriginsList()));
+        Map<String, Object> metadata = Collections.unmodifiableMap(md);
+        return new LoadedRuleset(compiled, envelope, source, loadedAt, metadata,
+                List.copyOf(compiled.ruleset().getAllowedOriginsList()), new BulkResponseWriter(compiled, metadata));
+    }
+
+    /** The same ruleset with its signed artifact attached. */
+    public LoadedRuleset withEnvelope(byte[] signed) {
+        return new LoadedRuleset(compiled, signed, source, loadedAt, bulkMetadata, allowedOrigins, bulkWriter);
     }
 
     public String environmentId() {

@@ -93,4 +93,13 @@ final class CompiledFlag {
     boolean disabled() {
         return disabled;
     }
+
+    /** Every answer built in advance (shared instances), for callers that pre-encode them. */
+    void collectPrecomputed(java.util.List<FlagResult> out) {
+        if (fixedResult != null) {
+            out.add(fixedResult);
+        }
+        out.add(defaultResult);
+        out.addAll(matchByVariant.values());
+    }
 }

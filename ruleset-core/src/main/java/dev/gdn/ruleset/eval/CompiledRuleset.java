@@ -20,6 +20,7 @@ public final class CompiledRuleset {
     private final List<CompiledFlag> flags;
     private final Map<String, CompiledFlag> byKey;
     private final Map<String, Object> metadata;
+    private final boolean readsTime;
 
     private CompiledRuleset(Ruleset ruleset) {
         this.ruleset = ruleset;
@@ -35,6 +36,31 @@ public final class CompiledRuleset {
         }
         this.flags = Collections.unmodifiableList(list);
         this.byKey = map;
+        boolean time = false;
+        for (Flag f : ruleset.getFlagsList()) {
+            time |= f.hasTargeting() && TimeDependence.mayReadTime(f.getTargeting());
+        }
+        this.readsTime = time;
+    }
+
+    /**
+     * Whether some rule may read {@code $flagd.timestamp}: only then can the same version and context
+     * give different answers at different times (caches and ETags must then look at the answer itself).
+     */
+    public boolean mayReadTime() {
+        return readsTime;
+    }
+
+    /**
+     * The results evaluation hands out as shared instances (static, disabled, default and per-variant
+     * answers): nearly every answer is one of these, so servers can encode each once per version.
+     */
+    public List<FlagResult> precomputedResults() {
+        List<FlagResult> out = new ArrayList<>();
+        for (CompiledFlag f : flags) {
+            f.collectPrecomputed(out);
+        }
+        return out;
     }
 
     /**
