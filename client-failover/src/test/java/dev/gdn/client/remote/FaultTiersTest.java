@@ -290,6 +290,8 @@ class FaultTiersTest {
     @Test
     void theLosingAttemptToAHungTierClosesItsConnection() throws Exception {
         try (ServerSocket hung = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            // Its own thread, not the common pool: the JDK HttpClient's sendAsync completes through
+            // ForkJoinPool.commonPool() (one worker on 2 cores), so blocking it there stalls the client itself.
             CompletableFuture<Long> closedAfter = new CompletableFuture<>();
             Thread acceptor = new Thread(() -> closedAfter.complete(readUntilClosed(hung)), "hung-tier");
             acceptor.setDaemon(true);
@@ -404,7 +406,8 @@ class FaultTiersTest {
 
     @Test
     void aFailingTierIsSkippedByItsBreakerAndAHalfOpenProbeBringsTrafficBack() throws Exception {
-        Duration openFor = Duration.ofMillis(400);
+        // Long enough that a stall of this loaded machine between two calls does not end it by accident.
+        Duration openFor = Duration.ofMillis(1000);
         // A long hedge on the first tier: each 503 is seen (not cancelled by a faster hedged answer) however slow this machine is.
         GdnClient client = client(new FailoverPolicy.BreakerSettings(50, 4, 4, openFor),
                 beltCdn().withHedgeDelay(Duration.ofSeconds(1)), gdn(), classic());
@@ -412,21 +415,21 @@ class FaultTiersTest {
         for (int i = 0; i < 4; i++) {
             assertFresh(V1, "gdn", client.evaluate(CONTEXT));
         }
-        assertEquals("OPEN", client.status().endpoints().get(0).breakerState());
+        assertEquals("OPEN", client.status().endpoints().get(0).breakerState(), () -> String.valueOf(client.status()));
         int asked = count(a);
         for (int i = 0; i < 3; i++) {
             Timed t = timed(client, CONTEXT);
             assertFresh(V1, "gdn", t.answer());
         }
-        assertEquals(asked, count(a), "an open breaker skips the tier without calling it");
+        assertEquals(asked, count(a), () -> "an open breaker skips the tier without calling it: " + client.status());
 
         // Open period over, still failing: one probe, then open again.
         Thread.sleep(openFor.toMillis() + 100);
         assertFresh(V1, "gdn", client.evaluate(CONTEXT));
-        assertEquals(asked + 1, count(a), "one half-open probe");
-        assertEquals("OPEN", client.status().endpoints().get(0).breakerState());
+        assertEquals(asked + 1, count(a), () -> "one half-open probe: " + client.status());
+        assertEquals("OPEN", client.status().endpoints().get(0).breakerState(), () -> String.valueOf(client.status()));
         assertFresh(V1, "gdn", client.evaluate(CONTEXT));
-        assertEquals(asked + 1, count(a), "open again after a failed probe");
+        assertEquals(asked + 1, count(a), () -> "open again after a failed probe: " + client.status());
 
         // Healthy again: after the open period the probe succeeds and traffic returns.
         a.resetAll();
@@ -434,7 +437,7 @@ class FaultTiersTest {
         Thread.sleep(openFor.toMillis() + 100);
         int onB = count(b);
         assertFresh(V1, "belt-cdn", client.evaluate(CONTEXT));
-        assertEquals("CLOSED", client.status().endpoints().get(0).breakerState());
+        assertEquals("CLOSED", client.status().endpoints().get(0).breakerState(), () -> String.valueOf(client.status()));
         for (int i = 0; i < 3; i++) {
             assertFresh(V1, "belt-cdn", client.evaluate(CONTEXT));
         }
