@@ -72,11 +72,11 @@ public final class GdnClient implements AutoCloseable {
         Duration connect = b.tiers.stream().map(Tier::timeout).min(Duration::compareTo).orElse(Tier.DEFAULT_TIMEOUT);
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connect)
                 .executor(httpExecutor).build();
-        this.remote = b.local == null ? new RemoteEvaluator(http, b.clientKey, policy, b.lastKnownGoodContexts) : null;
+        this.remote = b.local == null ? new RemoteEvaluator(http, httpExecutor, b.clientKey, policy, b.lastKnownGoodContexts) : null;
         this.recentAnswers = b.local == null && !b.remoteAnswerTtl.isZero()
                 ? Caffeine.newBuilder().expireAfterWrite(b.remoteAnswerTtl).maximumSize(b.lastKnownGoodContexts).build() : null;
         if (b.local != null) {
-            this.local = new LocalRulesets(http, policy, b.local.serverKey, b.local.trusted, b.local.cacheDir, b.local.refreshInterval);
+            this.local = new LocalRulesets(http, httpExecutor, policy, b.local.serverKey, b.local.trusted, b.local.cacheDir, b.local.refreshInterval);
             this.local.start();
         } else {
             this.local = null;

@@ -104,6 +104,7 @@ public final class LocalRulesets implements AutoCloseable {
     }
 
     private final HttpClient http;
+    private final java.util.concurrent.ExecutorService threads;
     private final FailoverPolicy policy;
     private final String serverKey;
     private final TrustedKeys trusted;
@@ -127,8 +128,9 @@ public final class LocalRulesets implements AutoCloseable {
      * @param cacheDir        where the last good envelope is kept, or null for none
      * @param refreshInterval how often to ask for a newer version
      */
-    public LocalRulesets(HttpClient http, FailoverPolicy policy, String serverKey, TrustedKeys trusted, Path cacheDir,
+    public LocalRulesets(HttpClient http, java.util.concurrent.ExecutorService threads, FailoverPolicy policy, String serverKey, TrustedKeys trusted, Path cacheDir,
                          Duration refreshInterval) {
+        this.threads = threads;
         this.http = Objects.requireNonNull(http, "http");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.serverKey = Objects.requireNonNull(serverKey, "serverKey");
@@ -315,7 +317,7 @@ public final class LocalRulesets implements AutoCloseable {
         if (etag != null) {
             b.header("If-None-Match", etag);
         }
-        return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(res -> interpret(e, res, etag));
+        return dev.gdn.client.remote.HttpExchange.send(http, b.build(), threads, res -> interpret(e, res, etag));
     }
 
     private Download interpret(Endpoint e, HttpResponse<byte[]> res, String sentEtag) {

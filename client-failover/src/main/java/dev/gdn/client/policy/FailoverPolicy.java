@@ -167,7 +167,13 @@ public final class FailoverPolicy implements AutoCloseable {
             long took = System.nanoTime() - t0;
             Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
             if (cause instanceof CancellationException || (result.isDone() && cause != null)) {
-                s.breaker.releasePermission(); // lost the race: says nothing about the endpoint
+                if (took >= e.tier().hedgeDelay().toNanos() && e.tier().hedgeDelay().toNanos() > 0) {
+                    // Outrun by a hedge: too slow for its place in the chain. Counting it lets the breaker
+                    // open, so a hung tier stops costing a hedge delay on every call until a probe succeeds.
+                    s.breaker.onError(took, TimeUnit.NANOSECONDS, new TimeoutException("slower than its hedge delay"));
+                } else {
+                    s.breaker.releasePermission(); // lost the race early: says nothing about the endpoint
+                }
                 return;
             }
             if (cause == null) {

@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class RemoteEvaluator {
     private final HttpClient http;
+    private final java.util.concurrent.ExecutorService threads;
     private final String clientKey;
     private final FailoverPolicy policy;
     private final Cache<String, Evaluations> answers;
@@ -38,8 +39,11 @@ public final class RemoteEvaluator {
     private volatile String lastServedBy;
     private volatile String lastTier;
 
-    public RemoteEvaluator(HttpClient http, String clientKey, FailoverPolicy policy, long lastKnownGoodContexts) {
+    /** @param threads where exchanges run (see {@link HttpExchange}) */
+    public RemoteEvaluator(HttpClient http, java.util.concurrent.ExecutorService threads, String clientKey, FailoverPolicy policy,
+                           long lastKnownGoodContexts) {
         this.http = http;
+        this.threads = threads;
         this.clientKey = clientKey;
         this.policy = policy;
         this.answers = Caffeine.newBuilder().maximumSize(lastKnownGoodContexts).build();
@@ -110,8 +114,7 @@ public final class RemoteEvaluator {
             b.header("If-None-Match", etag);
         }
         b.timeout(e.tier().timeout()).header("Accept", "application/json");
-        return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray())
-                .thenApply(res -> interpret(e, res, cached));
+        return HttpExchange.send(http, b.build(), threads, res -> interpret(e, res, cached));
     }
 
     private static URI resolve(URI base, String path) {

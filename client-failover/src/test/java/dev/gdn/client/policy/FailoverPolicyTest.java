@@ -156,4 +156,22 @@ class FailoverPolicyTest {
             assertEquals(2, all.attempts().size(), all.attempts().toString());
         }
     }
+
+    @Test
+    void aTierThatKeepsLosingToItsHedgeGetsItsBreakerOpened() throws Exception {
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        FailoverPolicy.BreakerSettings fast = new FailoverPolicy.BreakerSettings(50, 4, 4, Duration.ofSeconds(30));
+        try (FailoverPolicy p = new FailoverPolicy(chain("a", "b"), Duration.ofSeconds(2), fast)) {
+            Function<Endpoint, CompletableFuture<String>> s = script(Map.of("a", e -> hang(), "b", e -> answer("from-b", 0)), calls);
+            for (int i = 0; i < 4; i++) {
+                assertEquals("from-b", p.execute(s).get().value());
+            }
+            Thread.sleep(50); // the cancelled losers are recorded as they finish
+            assertEquals("OPEN", p.status().get(0).breakerState());
+            long t0 = System.nanoTime();
+            assertEquals("from-b", p.execute(s).get().value());
+            assertTrue((System.nanoTime() - t0) / 1_000_000 < HEDGE.toMillis(), "a skipped tier costs no hedge delay");
+            assertEquals(4, calls.get("a").get());
+        }
+    }
 }
