@@ -51,7 +51,8 @@ public final class FailoverTable {
     private static final Map<String, Object> CONTEXT = Map.of("targetingKey", "user-42", "email", "ann@example.com",
             "plan", "enterprise");
     private static final FailoverPolicy.BreakerSettings NEVER_OPEN =
-            new FailoverPolicy.BreakerSettings(100, 100, 1_000_000, Duration.ofSeconds(5));
+            // Resilience4j caps the minimum calls at the window size: a window longer than the run keeps it closed.
+            new FailoverPolicy.BreakerSettings(100, 100_000, 100_000, Duration.ofSeconds(5));
 
     private record Scenario(String name, StringBuilder servedBy, ResponseDefinitionBuilder first, ResponseDefinitionBuilder second) {
         Scenario(String name, ResponseDefinitionBuilder first, ResponseDefinitionBuilder second) {
