@@ -122,6 +122,33 @@ class PublisherTest {
     }
 
     @Test
+    void anS3StoreAtAClosedPortFailsFastAndNamesItself() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        ObjectStore dead = dev.gdn.sync.store.s3.S3ObjectStore.open(
+                java.net.URI.create("s3://flags/prod?endpoint=http://127.0.0.1:" + closedPort),
+                new dev.gdn.sync.store.StoreOptions(Duration.ofSeconds(2)),
+                software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("id", "secret")));
+        ObjectStore good = fileStore("good");
+        WritePolicy policy = new WritePolicy(Duration.ofSeconds(5), 3, Duration.ofMillis(50), Duration.ofSeconds(30));
+        try (Publisher p = publisher(List.of(good, dead), policy)) {
+            long t0 = System.nanoTime();
+            PublishResult r = p.publish(ruleset("prod", 1));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(StoreOutcome.Status.PUBLISHED, r.outcome(good.name()).status());
+            StoreOutcome o = r.outcome(dead.name());
+            assertEquals(StoreOutcome.Status.FAILED, o.status());
+            assertTrue(o.detail().contains("s3://flags/prod") && o.detail().contains("v1/environments/prod/rulesets/1.pb"), o.detail());
+            assertTrue(ms < 4_000, "a refused connection fails fast, retries included: " + ms + " ms");
+        } finally {
+            dead.close();
+        }
+    }
+
+    @Test
     void aStoreThatKeepsFailingIsSkippedByItsBreaker() throws Exception {
         FaultyStore dead = new FaultyStore(fileStore("dead")).dead(true);
         WritePolicy policy = new WritePolicy(Duration.ofSeconds(5), 1, Duration.ofMillis(10), Duration.ofMinutes(5));
