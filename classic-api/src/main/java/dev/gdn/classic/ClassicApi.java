@@ -100,11 +100,6 @@ public final class ClassicApi implements AutoCloseable {
         return repo;
     }
 
-    /** The embedded database, or null when an external one is used. */
-    public EmbeddedDatabase embeddedDatabase() {
-        return embedded;
-    }
-
     public void drainAndStop(long drainMillis) {
         draining.set(true);
         try {

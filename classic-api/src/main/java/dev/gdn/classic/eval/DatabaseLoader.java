@@ -144,10 +144,6 @@ public final class DatabaseLoader implements AutoCloseable {
                 + " s (" + lastError + "); serving the versions loaded before";
     }
 
-    public boolean databaseUp() {
-        return downSince == null;
-    }
-
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);

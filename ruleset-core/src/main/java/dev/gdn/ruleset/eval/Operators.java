@@ -1,7 +1,6 @@
 package dev.gdn.ruleset.eval;
 
 import dev.gdn.ruleset.proto.Operator;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -96,10 +95,5 @@ public final class Operators {
 
     public static Arity arity(Operator op) {
         return ARITY.get(op);
-    }
-
-    /** Every accepted operator name, in a stable order (for error messages). */
-    public static Iterable<String> names() {
-        return Collections.unmodifiableSet(BY_NAME.keySet());
     }
 }
