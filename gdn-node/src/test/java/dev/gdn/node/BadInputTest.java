@@ -65,7 +65,10 @@ class BadInputTest {
         }
         // over the server's own payload limit (1 MiB), refused by Helidon before routing: JSON all the same
         String huge = "{\"context\":{\"pad\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}}";
-        Resp tooHuge = f.post(node, POST_ROUTES.get(0), huge, "X-API-Key", f.clientKey);
+        // Expect: 100-continue, so the client reads the early 413 instead of racing the close while it uploads
+        Resp tooHuge = f.send(HttpRequest.newBuilder(URI.create(NodeFixture.base(node) + POST_ROUTES.get(0)))
+                .header("X-API-Key", f.clientKey).header("Content-Type", "application/json").expectContinue(true)
+                .POST(HttpRequest.BodyPublishers.ofString(huge)));
         assertJsonError(413, null, tooHuge);
         assertEquals("*", tooHuge.requireHeader("Access-Control-Allow-Origin"));
         // exactly at the limit is fine

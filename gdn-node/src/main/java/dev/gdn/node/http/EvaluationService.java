@@ -6,6 +6,7 @@ import dev.gdn.node.source.RulesetSource;
 import dev.gdn.ruleset.eval.ErrorCode;
 import dev.gdn.ruleset.eval.EvaluationContext;
 import dev.gdn.ruleset.eval.FlagResult;
+import dev.gdn.ruleset.eval.Murmur3;
 import dev.gdn.ruleset.json.JsonWriter;
 import dev.gdn.ruleset.ofrep.InvalidContextException;
 import dev.gdn.ruleset.ofrep.OfrepJson;
@@ -25,8 +26,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -249,7 +248,8 @@ public final class EvaluationService implements HttpService {
             body = new byte[0];
         } else {
             try (InputStream in = req.content().inputStream()) {
-                body = in.readNBytes(MAX_BODY_BYTES + 1);
+                // With a Content-Length, read exactly that (one small array); without, up to the limit.
+                body = in.readNBytes(length.isPresent() ? (int) length.getAsLong() + 1 : MAX_BODY_BYTES + 1);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -304,22 +304,25 @@ public final class EvaluationService implements HttpService {
      * (it was a fifth of a bulk request's CPU).
      */
     private static String etag(LoadedRuleset rs, EvaluationContext ctx, byte[] body) {
-        try {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            d.update(rs.environmentId().getBytes(StandardCharsets.UTF_8));
-            d.update((byte) 0);
-            d.update(Long.toString(rs.version()).getBytes(StandardCharsets.US_ASCII));
-            d.update((byte) 0);
-            d.update(JsonWriter.toBytes(ctx.attributes(), true));
-            if (rs.compiled().mayReadTime()) {
-                d.update((byte) 0);
-                d.update(body);
-            }
-            return "\"" + HexFormat.of().formatHex(d.digest(), 0, 16) + "\"";
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        // Four seeded murmur3 passes: 128 bits, about a tenth of software SHA-256's cost. An ETag is not a
+        // security boundary (a caller only ever compares it against its own context's), so a
+        // non-cryptographic hash with negligible accidental collisions is enough.
+        byte[] canonical = JsonWriter.toBytes(ctx.attributes(), true);
+        byte[] id = (rs.environmentId() + "\u0000" + rs.version() + "\u0000").getBytes(StandardCharsets.UTF_8);
+        byte[] timed = rs.compiled().mayReadTime() ? body : EMPTY;
+        byte[] all = new byte[id.length + canonical.length + timed.length];
+        System.arraycopy(id, 0, all, 0, id.length);
+        System.arraycopy(canonical, 0, all, id.length, canonical.length);
+        System.arraycopy(timed, 0, all, id.length + canonical.length, timed.length);
+        StringBuilder tag = new StringBuilder(34).append('"');
+        for (int seed = 1; seed <= 4; seed++) {
+            tag.append(HEX.toHexDigits(Murmur3.hash32(all, all.length, seed * 0x9E3779B9)));
         }
+        return tag.append('"').toString();
     }
+
+    private static final byte[] EMPTY = new byte[0];
+    private static final HexFormat HEX = HexFormat.of();
 
     /** Whether If-None-Match names this ETag (a list, weak prefixes and * allowed). */
     private static boolean matches(ServerRequest req, String etag) {

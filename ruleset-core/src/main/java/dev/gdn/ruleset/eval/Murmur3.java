@@ -9,8 +9,12 @@ public final class Murmur3 {
     }
 
     public static int hash32(byte[] data, int seed) {
+        return hash32(data, data.length, seed);
+    }
+
+    /** The hash of the first {@code len} bytes. */
+    public static int hash32(byte[] data, int len, int seed) {
         int h = seed;
-        int len = data.length;
         int blocks = len >>> 2;
         for (int i = 0; i < blocks; i++) {
             int o = i << 2;

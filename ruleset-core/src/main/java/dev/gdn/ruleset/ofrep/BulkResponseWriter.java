@@ -22,15 +22,16 @@ public final class BulkResponseWriter {
     private final int typicalSize;
 
     public BulkResponseWriter(CompiledRuleset ruleset, Map<String, Object> metadata) {
-        int total = 0;
+        Map<String, Integer> longestPerFlag = new java.util.HashMap<>();
         for (FlagResult r : ruleset.precomputedResults()) {
             byte[] b = OfrepJson.single(r);
             encoded.put(r, b);
-            total += b.length;
+            longestPerFlag.merge(r.key(), b.length, Math::max);
         }
         this.metadataJson = JsonWriter.toBytes(metadata, false);
-        int avg = encoded.isEmpty() ? 64 : total / encoded.size();
-        this.typicalSize = START.length + MIDDLE.length + metadataJson.length + 2 + ruleset.flagCount() * (avg + 1);
+        // The longest answer of every flag: a response almost never needs its buffer to grow.
+        int flags = longestPerFlag.values().stream().mapToInt(n -> n + 1).sum();
+        this.typicalSize = START.length + MIDDLE.length + metadataJson.length + 2 + flags;
     }
 
     public byte[] write(List<FlagResult> results) {
