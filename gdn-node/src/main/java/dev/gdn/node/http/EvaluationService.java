@@ -10,6 +10,7 @@ import dev.gdn.ruleset.eval.Murmur3;
 import dev.gdn.ruleset.json.JsonWriter;
 import dev.gdn.ruleset.ofrep.InvalidContextException;
 import dev.gdn.ruleset.ofrep.OfrepJson;
+import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
@@ -46,8 +47,16 @@ public final class EvaluationService implements HttpService {
     static final int MAX_BODY_BYTES = 64 * 1024;
     private static final String JSON = "application/json";
 
+    // Constant headers are validated and encoded once, not on every response.
+    private static final Header CONTENT_TYPE_JSON = HeaderValues.createCached(HeaderNames.CONTENT_TYPE, JSON);
+    private static final Header NO_STORE = HeaderValues.createCached(HeaderNames.CACHE_CONTROL, "no-store");
+    private static final Header ANY_ORIGIN = HeaderValues.createCached(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+    private static final Header EXPOSE = HeaderValues.createCached(HeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, GdnHeaders.EXPOSE_HEADERS);
+    private static final Header VARY_ORIGIN = HeaderValues.createCached(HeaderNames.VARY, "Origin");
+
     private final RulesetSource source;
-    private final String servedBy;
+    private final Header servedByHeader;
+    private final Header cdnCacheControl;
     private final CdnPolicy cdn;
     private final MeterRegistry meters;
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
@@ -56,8 +65,9 @@ public final class EvaluationService implements HttpService {
     /** @param servedBy the GDN-Served-By value: node id and region, or "classic" */
     public EvaluationService(RulesetSource source, String servedBy, CdnPolicy cdn, MeterRegistry meters) {
         this.source = source;
-        this.servedBy = servedBy;
+        this.servedByHeader = HeaderValues.createCached(GdnHeaders.SERVED_BY, servedBy);
         this.cdn = cdn;
+        this.cdnCacheControl = HeaderValues.createCached(HeaderNames.CACHE_CONTROL, cdn.cacheControl());
         this.meters = meters;
     }
 
@@ -107,15 +117,15 @@ public final class EvaluationService implements HttpService {
             return;
         }
         res.status(f.status);
-        res.header(HeaderNames.CONTENT_TYPE, JSON);
-        res.header(HeaderNames.CACHE_CONTROL, "no-store");
-        res.header(GdnHeaders.SERVED_BY, servedBy);
+        res.header(CONTENT_TYPE_JSON);
+        res.header(NO_STORE);
+        res.header(servedByHeader);
         if (f.retryAfterSeconds != null) {
             res.header(HeaderNames.RETRY_AFTER, f.retryAfterSeconds);
         }
         // Browsers may read error bodies too: allow any origin (nothing environment-specific is in them).
-        res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
-        res.header(HeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, GdnHeaders.EXPOSE_HEADERS);
+        res.header(ANY_ORIGIN);
+        res.header(EXPOSE);
         res.send(f.body);
     }
 
@@ -130,7 +140,7 @@ public final class EvaluationService implements HttpService {
         countEvaluations(rs, 1);
         commonHeaders(req, res, rs);
         res.status(OfrepJson.httpStatus(r));
-        res.header(HeaderNames.CONTENT_TYPE, JSON);
+        res.header(CONTENT_TYPE_JSON);
         res.send(OfrepJson.single(r));
     }
 
@@ -150,7 +160,7 @@ public final class EvaluationService implements HttpService {
             res.status(Status.NOT_MODIFIED_304).send();
             return;
         }
-        res.header(HeaderNames.CONTENT_TYPE, JSON);
+        res.header(CONTENT_TYPE_JSON);
         res.send(body);
     }
 
@@ -163,7 +173,7 @@ public final class EvaluationService implements HttpService {
         // Pinning would fragment CDN caches: this route always answers with the current version.
         LoadedRuleset rs = source.current(caller.environmentId()).orElseThrow(() -> notLoaded(caller));
         EvaluationContext ctx = contextFromUrl(req.path().pathParameters().get("context"));
-        res.header(HeaderNames.CACHE_CONTROL, cdn.cacheControl());
+        res.header(cdnCacheControl);
         res.header(GdnHeaders.SURROGATE_KEY, "env-" + rs.environmentId());
         sendAll(req, res, rs, ctx);
     }
@@ -342,13 +352,13 @@ public final class EvaluationService implements HttpService {
 
     private void commonHeaders(ServerRequest req, ServerResponse res, LoadedRuleset rs) {
         res.header(HeaderValues.create(GdnHeaders.RULESET_VERSION, rs.version()));
-        res.header(GdnHeaders.SERVED_BY, servedBy);
-        res.header(HeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, GdnHeaders.EXPOSE_HEADERS);
+        res.header(servedByHeader);
+        res.header(EXPOSE);
         List<String> allowed = rs.allowedOrigins();
         if (allowed.isEmpty()) {
-            res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+            res.header(ANY_ORIGIN);
         } else {
-            res.header(HeaderNames.VARY, "Origin");
+            res.header(VARY_ORIGIN);
             req.headers().first(HeaderNames.ORIGIN).filter(allowed::contains)
                     .ifPresent(origin -> res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin));
         }
