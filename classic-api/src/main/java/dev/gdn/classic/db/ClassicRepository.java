@@ -439,46 +439,47 @@ public final class ClassicRepository {
         });
     }
 
+    /** A committed version and its signed artifact. */
+    public record SignedVersion(Ruleset ruleset, byte[] envelope) {
+    }
+
     /**
-     * The signed artifact of a version, signing it on first use. Later calls (and other daemons) get the
-     * same bytes, so re-publication is idempotent even across key rotation.
+     * A version with its signed artifact, signing it on first use only. Later calls (and other daemons)
+     * get the same bytes, so re-publication is idempotent even across key rotation.
      */
-    public byte[] signedArtifact(String env, long version, SigningKey key) {
+    public SignedVersion signedVersion(String env, long version, SigningKey key) {
         return transaction(c -> {
             Stored s = load(c, env, version).orElseThrow(() -> new NotFoundException(env + " v" + version));
-            byte[] fresh = Envelopes.sign(s.ruleset(), key).toByteArray();
+            Optional<byte[]> existing = selectEnvelope(c, env, version);
+            if (existing.isPresent()) {
+                return new SignedVersion(s.ruleset(), existing.get());
+            }
             try (PreparedStatement ps = c.prepareStatement("insert into signed_artifacts (environment_id, version, key_id, envelope)"
                     + " values (?, ?, ?, ?) on conflict do nothing")) {
                 ps.setString(1, env);
                 ps.setLong(2, version);
                 ps.setString(3, key.keyId());
-                ps.setBytes(4, fresh);
+                ps.setBytes(4, Envelopes.sign(s.ruleset(), key).toByteArray());
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "select envelope from signed_artifacts where environment_id = ? and version = ?")) {
-                ps.setString(1, env);
-                ps.setLong(2, version);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getBytes(1);
-                }
-            }
+            return new SignedVersion(s.ruleset(), selectEnvelope(c, env, version).orElseThrow()); // ours, or a racing daemon's
         });
     }
 
     /** The signed artifact of a version if the sync daemon has made it (never signs here). */
     public Optional<byte[]> existingSignedArtifact(String env, long version) {
-        return transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "select envelope from signed_artifacts where environment_id = ? and version = ?")) {
-                ps.setString(1, env);
-                ps.setLong(2, version);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.<byte[]>empty();
-                }
+        return transaction(c -> selectEnvelope(c, env, version));
+    }
+
+    private static Optional<byte[]> selectEnvelope(Connection c, String env, long version) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "select envelope from signed_artifacts where environment_id = ? and version = ?")) {
+            ps.setString(1, env);
+            ps.setLong(2, version);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
             }
-        });
+        }
     }
 
     public Ruleset ruleset(String env, long version) {

@@ -4,7 +4,6 @@ import dev.gdn.classic.db.ClassicRepository;
 import dev.gdn.classic.db.Database;
 import dev.gdn.ruleset.envelope.SigningKey;
 import dev.gdn.ruleset.envelope.TrustedKeys;
-import dev.gdn.ruleset.proto.Ruleset;
 import dev.gdn.sync.publish.PublishResult;
 import dev.gdn.sync.publish.Publisher;
 import dev.gdn.sync.publish.Reconciler;
@@ -119,9 +118,8 @@ public final class SyncDaemon implements AutoCloseable {
     public int publishPending() {
         int done = 0;
         for (ClassicRepository.VersionRef v : repo.unpublished(storeNames)) {
-            byte[] artifact = repo.signedArtifact(v.environmentId(), v.version(), key);
-            Ruleset ruleset = repo.ruleset(v.environmentId(), v.version());
-            PublishResult result = publisher.publish(ruleset, artifact);
+            ClassicRepository.SignedVersion signed = repo.signedVersion(v.environmentId(), v.version(), key);
+            PublishResult result = publisher.publish(signed.ruleset(), signed.envelope());
             List<String> stored = result.outcomes().stream().filter(o -> o.status().stored()).map(StoreOutcome::store).toList();
             repo.recordPublication(v.environmentId(), v.version(), stored);
             if (stored.size() == storeNames.size()) {

@@ -1,10 +1,12 @@
 package dev.gdn.sync.store.file;
 
 import dev.gdn.ruleset.files.AtomicFile;
+import dev.gdn.sync.store.ContentEtag;
 import dev.gdn.sync.store.GetResult;
 import dev.gdn.sync.store.ObjectStore;
 import dev.gdn.sync.store.PreconditionFailedException;
 import dev.gdn.sync.store.StoreException;
+import dev.gdn.sync.store.StoreUris;
 import dev.gdn.sync.store.WriteCondition;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -13,10 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -51,23 +50,8 @@ public final class FileObjectStore implements ObjectStore {
     }
 
     private Path resolve(String key) throws StoreException {
-        if (key.isEmpty() || key.startsWith("/") || key.contains("\\")) {
-            throw new StoreException(name, "resolve", key, "invalid key", null);
-        }
-        for (String seg : key.split("/", -1)) {
-            if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
-                throw new StoreException(name, "resolve", key, "invalid key segment '" + seg + "'", null);
-            }
-        }
+        StoreUris.checkKey(name, "resolve", key);
         return root.resolve(key);
-    }
-
-    static String etagOf(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data), 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override
@@ -75,7 +59,7 @@ public final class FileObjectStore implements ObjectStore {
         Path p = resolve(key);
         try {
             byte[] data = Files.readAllBytes(p);
-            String etag = etagOf(data);
+            String etag = ContentEtag.of(data);
             return etag.equals(ifNoneMatch) ? new GetResult.NotModified(etag) : new GetResult.Found(data, etag);
         } catch (NoSuchFileException e) {
             requireRoot("get", key);
@@ -98,7 +82,7 @@ public final class FileObjectStore implements ObjectStore {
         try {
             if (condition instanceof WriteCondition.Always) {
                 AtomicFile.write(p, data);
-                return etagOf(data);
+                return ContentEtag.of(data);
             }
             // One compare-and-swap at a time across threads (synchronized) and processes (file lock).
             synchronized (this) {
@@ -107,7 +91,7 @@ public final class FileObjectStore implements ObjectStore {
                      FileLock ignored = lockChannel.lock()) {
                     checkCondition(key, p, condition);
                     AtomicFile.write(p, data);
-                    return etagOf(data);
+                    return ContentEtag.of(data);
                 }
             }
         } catch (StoreException e) {
@@ -126,7 +110,7 @@ public final class FileObjectStore implements ObjectStore {
             if (!exists) {
                 throw new PreconditionFailedException(name, key, "object does not exist (expected ETag " + m.etag() + ")");
             }
-            String current = etagOf(Files.readAllBytes(p));
+            String current = ContentEtag.of(Files.readAllBytes(p));
             if (!current.equals(m.etag())) {
                 throw new PreconditionFailedException(name, key, "ETag is " + current + ", expected " + m.etag());
             }

@@ -10,6 +10,7 @@ import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
+import dev.gdn.sync.store.ContentEtag;
 import dev.gdn.sync.store.GetResult;
 import dev.gdn.sync.store.ObjectStore;
 import dev.gdn.sync.store.PreconditionFailedException;
@@ -18,11 +19,8 @@ import dev.gdn.sync.store.StoreOptions;
 import dev.gdn.sync.store.StoreUris;
 import dev.gdn.sync.store.WriteCondition;
 import java.net.URI;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -143,15 +141,6 @@ public final class GcsObjectStore implements ObjectStore {
         return prefix + key;
     }
 
-    /** Content-derived ETag, only for storages that report no generation (see the class comment). */
-    static String contentEtag(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data), 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @Override
     public GetResult get(String key, String ifNoneMatch) throws StoreException {
         String full = fullKey("get", key);
@@ -165,7 +154,7 @@ public final class GcsObjectStore implements ObjectStore {
                 if (generation == null) {
                     noGenerations = true;
                     byte[] data = storage.readAllBytes(BlobId.of(bucket, full));
-                    String etag = contentEtag(data);
+                    String etag = ContentEtag.of(data);
                     return etag.equals(ifNoneMatch) ? new GetResult.NotModified(etag) : new GetResult.Found(data, etag);
                 }
                 String etag = Long.toString(generation);
@@ -218,7 +207,7 @@ public final class GcsObjectStore implements ObjectStore {
                     .setContentType("application/octet-stream").build(), data, options);
             if (blob == null || blob.getGeneration() == null) {
                 noGenerations = true;
-                return contentEtag(data);
+                return ContentEtag.of(data);
             }
             return Long.toString(blob.getGeneration());
         } catch (BaseServiceException e) {
