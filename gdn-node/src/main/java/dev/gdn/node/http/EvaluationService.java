@@ -6,8 +6,7 @@ import dev.gdn.node.source.RulesetSource;
 import dev.gdn.ruleset.eval.ErrorCode;
 import dev.gdn.ruleset.eval.EvaluationContext;
 import dev.gdn.ruleset.eval.FlagResult;
-import dev.gdn.ruleset.eval.Murmur3;
-import dev.gdn.ruleset.json.JsonWriter;
+import dev.gdn.ruleset.ofrep.BulkEtag;
 import dev.gdn.ruleset.ofrep.InvalidContextException;
 import dev.gdn.ruleset.ofrep.OfrepJson;
 import io.helidon.http.Header;
@@ -26,10 +25,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -153,7 +150,10 @@ public final class EvaluationService implements HttpService {
     /** All flags for a context, with the ETag; a 304 when the caller already has this answer. */
     private void sendAll(ServerRequest req, ServerResponse res, LoadedRuleset rs, EvaluationContext ctx) {
         byte[] body = evaluateAll(rs, ctx);
-        String etag = etag(rs, ctx, body);
+        // When a rule may read $flagd.timestamp, the same version and context can answer differently
+        // later, so the answer itself counts; otherwise it follows from them and hashing it is waste.
+        String etag = BulkEtag.of(rs.environmentId(), rs.version(), ctx.attributes(),
+                rs.compiled().mayReadTime() ? body : null);
         commonHeaders(req, res, rs);
         res.header(HeaderNames.ETAG, etag);
         if (matches(req, etag)) {
@@ -297,8 +297,9 @@ public final class EvaluationService implements HttpService {
     }
 
     private byte[] evaluateAll(LoadedRuleset rs, EvaluationContext ctx) {
-        List<FlagResult> results = rs.compiled().evaluateAll(ctx);
-        countEvaluations(rs, results.size());
+        FlagResult[] results = new FlagResult[rs.compiled().flagCount()];
+        rs.compiled().evaluateAll(ctx, System.currentTimeMillis() / 1000, results);
+        countEvaluations(rs, results.length);
         return rs.bulkWriter().write(results);
     }
 
@@ -306,33 +307,6 @@ public final class EvaluationService implements HttpService {
         evaluations.computeIfAbsent(rs.environmentId(), env -> Counter.builder("gdn.evaluations")
                 .description("flag evaluations").tag("environment", env).register(meters)).increment(n);
     }
-
-    /**
-     * The ETag covers the environment, the ruleset version and the whole context (canonical form). When
-     * a rule may read {@code $flagd.timestamp}, the same three can give another answer later, so the
-     * answer itself is hashed too; otherwise it is a function of them and hashing it would be wasted
-     * (it was a fifth of a bulk request's CPU).
-     */
-    private static String etag(LoadedRuleset rs, EvaluationContext ctx, byte[] body) {
-        // Four seeded murmur3 passes: 128 bits, about a tenth of software SHA-256's cost. An ETag is not a
-        // security boundary (a caller only ever compares it against its own context's), so a
-        // non-cryptographic hash with negligible accidental collisions is enough.
-        byte[] canonical = JsonWriter.toBytes(ctx.attributes(), true);
-        byte[] id = (rs.environmentId() + "\u0000" + rs.version() + "\u0000").getBytes(StandardCharsets.UTF_8);
-        byte[] timed = rs.compiled().mayReadTime() ? body : EMPTY;
-        byte[] all = new byte[id.length + canonical.length + timed.length];
-        System.arraycopy(id, 0, all, 0, id.length);
-        System.arraycopy(canonical, 0, all, id.length, canonical.length);
-        System.arraycopy(timed, 0, all, id.length + canonical.length, timed.length);
-        StringBuilder tag = new StringBuilder(34).append('"');
-        for (int seed = 1; seed <= 4; seed++) {
-            tag.append(HEX.toHexDigits(Murmur3.hash32(all, all.length, seed * 0x9E3779B9)));
-        }
-        return tag.append('"').toString();
-    }
-
-    private static final byte[] EMPTY = new byte[0];
-    private static final HexFormat HEX = HexFormat.of();
 
     /** Whether If-None-Match names this ETag (a list, weak prefixes and * allowed). */
     private static boolean matches(ServerRequest req, String etag) {
@@ -351,7 +325,7 @@ public final class EvaluationService implements HttpService {
     }
 
     private void commonHeaders(ServerRequest req, ServerResponse res, LoadedRuleset rs) {
-        res.header(HeaderValues.create(GdnHeaders.RULESET_VERSION, rs.version()));
+        res.header(rs.versionHeader());
         res.header(servedByHeader);
         res.header(EXPOSE);
         List<String> allowed = rs.allowedOrigins();

@@ -1,7 +1,10 @@
 package dev.gdn.node.source;
 
+import dev.gdn.node.http.GdnHeaders;
 import dev.gdn.ruleset.eval.CompiledRuleset;
 import dev.gdn.ruleset.ofrep.BulkResponseWriter;
+import io.helidon.http.Header;
+import io.helidon.http.HeaderValues;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -15,19 +18,22 @@ import java.util.Map;
  * @param source   where it came from, for readiness and logs: a store URI, "disk-cache", or a file path
  */
 public record LoadedRuleset(CompiledRuleset compiled, byte[] envelope, String source, Instant loadedAt,
-                            Map<String, Object> bulkMetadata, List<String> allowedOrigins, BulkResponseWriter bulkWriter) {
+                            Map<String, Object> bulkMetadata, List<String> allowedOrigins, BulkResponseWriter bulkWriter,
+                            Header versionHeader) {
 
     public static LoadedRuleset of(CompiledRuleset compiled, byte[] envelope, String source, Instant loadedAt) {
         Map<String, Object> md = new LinkedHashMap<>(compiled.metadata());
         md.put("rulesetVersion", compiled.version());
         Map<String, Object> metadata = Collections.unmodifiableMap(md);
         return new LoadedRuleset(compiled, envelope, source, loadedAt, metadata,
-                List.copyOf(compiled.ruleset().getAllowedOriginsList()), new BulkResponseWriter(compiled, metadata));
+                List.copyOf(compiled.ruleset().getAllowedOriginsList()), new BulkResponseWriter(compiled, metadata),
+                // validated and encoded once per version, not on every response
+                HeaderValues.createCached(GdnHeaders.RULESET_VERSION, compiled.version()));
     }
 
     /** The same ruleset with its signed artifact attached. */
     public LoadedRuleset withEnvelope(byte[] signed) {
-        return new LoadedRuleset(compiled, signed, source, loadedAt, bulkMetadata, allowedOrigins, bulkWriter);
+        return new LoadedRuleset(compiled, signed, source, loadedAt, bulkMetadata, allowedOrigins, bulkWriter, versionHeader);
     }
 
     public String environmentId() {

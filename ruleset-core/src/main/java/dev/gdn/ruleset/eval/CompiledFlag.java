@@ -6,6 +6,7 @@ import dev.gdn.ruleset.proto.Variant;
 import dev.gdn.ruleset.proto.VariantType;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,7 +29,8 @@ final class CompiledFlag {
         this.metadata = Collections.unmodifiableMap(merged);
         this.disabled = flag.getState() == FlagState.DISABLED;
 
-        Map<String, FlagResult> byVariant = new HashMap<>();
+        // Insertion order (the artifact's variant order): precomputed answers are listed the same way everywhere.
+        Map<String, FlagResult> byVariant = new LinkedHashMap<>();
         Map<String, Object> values = new HashMap<>();
         for (Variant v : flag.getVariantsList()) {
             Object value = ProtoValues.toJava(v.getValue());
@@ -95,7 +97,7 @@ final class CompiledFlag {
     }
 
     /** Every answer built in advance (shared instances), for callers that pre-encode them. */
-    void collectPrecomputed(java.util.List<FlagResult> out) {
+    void collectPrecomputed(List<FlagResult> out) {
         if (fixedResult != null) {
             out.add(fixedResult);
         }

@@ -52,14 +52,13 @@ public final class CompiledRuleset {
     }
 
     /**
-     * The results evaluation hands out as shared instances (static, disabled, default and per-variant
-     * answers): nearly every answer is one of these, so servers can encode each once per version.
+     * The results evaluation hands out as shared instances for the flag at {@code index} (key order):
+     * its static, disabled, default and per-variant answers. Nearly every answer is one of these, so
+     * servers can encode each once per version.
      */
-    public List<FlagResult> precomputedResults() {
-        List<FlagResult> out = new ArrayList<>();
-        for (CompiledFlag f : flags) {
-            f.collectPrecomputed(out);
-        }
+    public List<FlagResult> precomputedResults(int index) {
+        List<FlagResult> out = new ArrayList<>(4);
+        flags.get(index).collectPrecomputed(out);
         return out;
     }
 
@@ -128,12 +127,23 @@ public final class CompiledRuleset {
     }
 
     public List<FlagResult> evaluateAll(EvaluationContext context, long timestamp) {
-        Frame frame = new Frame(context.attributes(), timestamp);
         FlagResult[] out = new FlagResult[flags.size()];
+        evaluateAll(context, timestamp, out);
+        return Arrays.asList(out);
+    }
+
+    /**
+     * Every flag into {@code out} (its length must be {@link #flagCount()}): {@code out[i]} is the answer of
+     * the flag at index {@code i} in key order. For servers that encode answers per flag without a list.
+     */
+    public void evaluateAll(EvaluationContext context, long timestamp, FlagResult[] out) {
+        if (out.length != flags.size()) {
+            throw new IllegalArgumentException("need room for " + flags.size() + " answers, not " + out.length);
+        }
+        Frame frame = new Frame(context.attributes(), timestamp);
         for (int i = 0; i < out.length; i++) {
             out[i] = flags.get(i).evaluate(frame);
         }
-        return Arrays.asList(out);
     }
 
     private static long nowSeconds() {

@@ -3,52 +3,64 @@ package dev.gdn.ruleset.ofrep;
 import dev.gdn.ruleset.eval.CompiledRuleset;
 import dev.gdn.ruleset.eval.FlagResult;
 import dev.gdn.ruleset.json.JsonWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Writes OFREP bulk responses for one compiled ruleset from pre-encoded parts: each shared answer
- * (see {@link CompiledRuleset#precomputedResults()}) is encoded once, when the version is loaded, so
- * a response is mostly byte copies. The bytes are identical to {@link OfrepJson#bulk}.
+ * (see {@link CompiledRuleset#precomputedResults(int)}) is encoded once, when the version is loaded,
+ * so a response is mostly byte copies. The bytes are identical to {@link OfrepJson#bulk}.
  */
 public final class BulkResponseWriter {
-    private static final byte[] START = "{\"flags\":[".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final byte[] MIDDLE = "],\"metadata\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] START = "{\"flags\":[".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MIDDLE = "],\"metadata\":".getBytes(StandardCharsets.US_ASCII);
 
-    private final IdentityHashMap<FlagResult, byte[]> encoded = new IdentityHashMap<>();
+    // Per flag (key order), its shared answers and their bytes. A flag has a handful (fixed, default,
+    // one per variant), so finding an answer is a short identity scan: no hashing per flag.
+    private final FlagResult[][] answers;
+    private final byte[][][] encoded;
     private final byte[] metadataJson;
     private final int typicalSize;
 
     public BulkResponseWriter(CompiledRuleset ruleset, Map<String, Object> metadata) {
-        Map<String, Integer> longestPerFlag = new java.util.HashMap<>();
-        for (FlagResult r : ruleset.precomputedResults()) {
-            byte[] b = OfrepJson.single(r);
-            encoded.put(r, b);
-            longestPerFlag.merge(r.key(), b.length, Math::max);
-        }
+        int n = ruleset.flagCount();
+        this.answers = new FlagResult[n][];
+        this.encoded = new byte[n][][];
         this.metadataJson = JsonWriter.toBytes(metadata, false);
         // The longest answer of every flag: a response almost never needs its buffer to grow.
-        int flags = longestPerFlag.values().stream().mapToInt(n -> n + 1).sum();
-        this.typicalSize = START.length + MIDDLE.length + metadataJson.length + 2 + flags;
+        int size = START.length + MIDDLE.length + metadataJson.length + 1;
+        for (int i = 0; i < n; i++) {
+            List<FlagResult> shared = ruleset.precomputedResults(i);
+            answers[i] = shared.toArray(new FlagResult[0]);
+            encoded[i] = new byte[answers[i].length][];
+            int longest = 0;
+            for (int j = 0; j < answers[i].length; j++) {
+                encoded[i][j] = OfrepJson.single(answers[i][j]);
+                longest = Math.max(longest, encoded[i][j].length);
+            }
+            size += longest + 1;
+        }
+        this.typicalSize = size;
     }
 
+    /** @param results every flag's answer in key order, as {@link CompiledRuleset#evaluateAll} makes them */
     public byte[] write(List<FlagResult> results) {
+        return write(results.toArray(new FlagResult[0]));
+    }
+
+    /** @param results every flag's answer in key order, as {@link CompiledRuleset#evaluateAll} makes them */
+    public byte[] write(FlagResult[] results) {
         byte[] out = new byte[typicalSize];
         int n = 0;
         n = put(out, n, START);
-        boolean first = true;
-        for (FlagResult r : results) {
-            byte[] b = encoded.get(r);
-            if (b == null) {
-                b = OfrepJson.single(r); // an answer made during evaluation (an error): encoded now
-            }
-            if (!first) {
+        for (int i = 0; i < results.length; i++) {
+            byte[] b = encodedAnswer(i, results[i]);
+            if (i > 0) {
                 out = ensure(out, n, 1);
                 out[n++] = ',';
             }
-            first = false;
             out = ensure(out, n, b.length);
             n = put(out, n, b);
         }
@@ -57,6 +69,18 @@ public final class BulkResponseWriter {
         n = put(out, n, metadataJson);
         out[n++] = '}';
         return n == out.length ? out : Arrays.copyOf(out, n);
+    }
+
+    private byte[] encodedAnswer(int flag, FlagResult r) {
+        if (flag < answers.length) {
+            FlagResult[] shared = answers[flag];
+            for (int j = 0; j < shared.length; j++) {
+                if (shared[j] == r) {
+                    return encoded[flag][j];
+                }
+            }
+        }
+        return OfrepJson.single(r); // an answer made during evaluation (an error): encoded now
     }
 
     private static byte[] ensure(byte[] buf, int used, int more) {
