@@ -2,7 +2,9 @@ package dev.gdn.ruleset.eval;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /** map, filter, reduce, all, none, some (which evaluate their rule with each item as the data), merge, in. */
@@ -151,15 +153,36 @@ final class ArrayNodes {
     static final class In extends Node {
         private final Node needle;
         private final Node haystack;
+        // A literal list of strings (an allow-list of emails, countries, ...): one hash lookup, not a scan.
+        private final Set<String> stringSet;
 
         In(Node needle, Node haystack) {
             this.needle = needle;
             this.haystack = haystack;
+            this.stringSet = stringSet(haystack.constantValue());
+        }
+
+        private static Set<String> stringSet(Object constant) {
+            if (!(constant instanceof List) || ((List<?>) constant).size() < 4) {
+                return null;
+            }
+            Set<String> set = new HashSet<>();
+            for (Object item : (List<?>) constant) {
+                if (!(item instanceof String)) {
+                    return null;
+                }
+                set.add((String) item);
+            }
+            return set;
         }
 
         @Override
         Object eval(Frame frame, Object data) {
             Object a = needle.eval(frame, data);
+            if (stringSet != null) {
+                // strict equality: only a string can equal a string
+                return a instanceof String && stringSet.contains(a);
+            }
             Object b = haystack.eval(frame, data);
             if (b instanceof String) {
                 return ((String) b).contains(JsSemantics.toJsString(a));

@@ -34,8 +34,9 @@ final class CompiledFlag {
         Map<String, Object> values = new HashMap<>();
         for (Variant v : flag.getVariantsList()) {
             Object value = ProtoValues.toJava(v.getValue());
-            values.put(v.getName(), value);
-            byVariant.put(v.getName(), FlagResult.success(key, value, v.getName(), Reason.TARGETING_MATCH, metadata));
+            String name = v.getName().intern(); // matched by identity against interned rule literals
+            values.put(name, value);
+            byVariant.put(name, FlagResult.success(key, value, name, Reason.TARGETING_MATCH, metadata));
         }
         this.matchByVariant = byVariant;
         String dv = flag.hasDefaultVariant() ? flag.getDefaultVariant() : null;

@@ -49,15 +49,22 @@ final class DataNodes {
     /** Sentinel for "no such property" (JavaScript's undefined), distinct from a present null. */
     private static final Object UNDEFINED = new Object();
 
+    static final String FLAGD = "$flagd";
+
     /** Resolves a dotted path the way json-logic-js does: {@code data[seg]} per segment. */
     static Object resolve(Frame frame, Object data, String[] segments, Object notFound) {
+        return resolve(frame, data, segments, segments.length > 0 && FLAGD.equals(segments[0]), notFound);
+    }
+
+    /** @param flagdFirst whether the first segment is {@code $flagd} (known in advance for constant paths) */
+    static Object resolve(Frame frame, Object data, String[] segments, boolean flagdFirst, Object notFound) {
         Object current = data;
         for (int i = 0; i < segments.length; i++) {
             if (current == null) {
                 return notFound;
             }
             String seg = segments[i];
-            if (i == 0 && current == frame.context && "$flagd".equals(seg)) {
+            if (i == 0 && flagdFirst && current == frame.context) {
                 current = frame.flagdProperties();
                 continue;
             }
@@ -130,16 +137,24 @@ final class DataNodes {
     /** {@code var} with a path known at compile time (the common case): pre-split, no allocation. */
     static final class ConstantVar extends Node {
         private final String[] segments;
+        private final boolean flagdFirst;
         private final Node fallback;
 
         ConstantVar(String path, Node fallback) {
-            this.segments = splitPath(path);
+            String[] split = splitPath(path);
+            // Interned like the parser's object keys (Jackson interns field names), so a context lookup
+            // usually matches by identity instead of comparing the characters.
+            for (int i = 0; i < split.length; i++) {
+                split[i] = split[i].intern();
+            }
+            this.segments = split;
+            this.flagdFirst = split.length > 0 && FLAGD.equals(split[0]);
             this.fallback = fallback;
         }
 
         @Override
         Object eval(Frame frame, Object data) {
-            Object v = resolve(frame, data, segments, UNDEFINED);
+            Object v = resolve(frame, data, segments, flagdFirst, UNDEFINED);
             if (v == UNDEFINED) {
                 return fallback == null ? null : fallback.eval(frame, data);
             }

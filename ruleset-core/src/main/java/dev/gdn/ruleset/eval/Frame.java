@@ -22,9 +22,9 @@ final class Frame {
         this.timestamp = timestamp;
     }
 
-    /** Moves the frame to the next flag. */
+    /** Moves the frame to the next flag (each flag passes its own key instance: identity suffices). */
     Frame forFlag(String key) {
-        if (!key.equals(flagKey)) {
+        if (key != flagKey) {
             flagKey = key;
             flagdProperties = null;
             rootWithFlagd = null;

@@ -22,8 +22,12 @@ final class NodeBuilder {
             throw new IllegalArgumentException("targeting rule nested deeper than " + MAX_DEPTH + " levels");
         }
         switch (expr.getKindCase()) {
-            case LITERAL:
-                return new DataNodes.Literal(ProtoValues.toJava(expr.getLiteral()));
+            case LITERAL: {
+                Object value = ProtoValues.toJava(expr.getLiteral());
+                // Interned like variant names and the parser's keys: a returned variant name or a var
+                // path usually matches its map key by identity, without comparing characters.
+                return new DataNodes.Literal(value instanceof String ? ((String) value).intern() : value);
+            }
             case ARRAY: {
                 List<Expr> items = expr.getArray().getItemsList();
                 return new DataNodes.ArrayOf(buildAll(items, depth));

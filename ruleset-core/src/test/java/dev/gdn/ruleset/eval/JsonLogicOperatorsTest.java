@@ -325,6 +325,13 @@ class JsonLogicOperatorsTest {
             {"in": ["a", null]}                                        | {}                 | false
             {"in": ["a", 5]}                                           | {}                 | false
             {"in": [{"var": "plan"}, ["pro", "team"]]}                 | {"plan": "team"}   | true
+            {"in": [{"var": "plan"}, ["free", "pro", "team", "ent"]]}  | {"plan": "team"}   | true
+            {"in": [{"var": "plan"}, ["free", "pro", "team", "ent"]]}  | {"plan": "tea"}    | false
+            {"in": [{"var": "plan"}, ["free", "pro", "team", "ent"]]}  | {}                 | false
+            {"in": [1, ["1", "2", "3", "4"]]}                          | {}                 | false
+            {"in": [null, ["a", "b", "c", "d"]]}                       | {}                 | false
+            {"in": ["", ["", "b", "c", "d"]]}                          | {}                 | true
+            {"in": [["a"], ["a", "b", "c", "d"]]}                      | {}                 | false
             """)
     void arrays(String rule, String data, String expected) {
         check(rule, data, expected);
