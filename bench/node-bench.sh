@@ -6,11 +6,16 @@
 #
 # Measures, against a real `gdn node` process started with GDN_JAVA_OPTS (default
 # "-Xmx160m -XX:+UseSerialGC"):
-#   1. start-to-ready: launch → first 200 from /health/ready (store mode, one environment, 50 flags)
+#   1. start-to-ready: launch → first 200 from /health/ready (store mode, one environment, 50 flags), with
+#      the JDK AOT cache `./gdn node` trains once per build on JDK 25+ (trained before timing), and once
+#      without it (GDN_AOT=0) for comparison
 #   2. publish-to-served: `gdn publish` of the next version → GDN-Ruleset-Version shows it (node polls
 #      every 1 s); from the publish command's start and from its exit; ROUNDS rounds
 #   3. throughput: wrk -t1 -c64 against OFREP bulk (bench/ofrep-bulk.lua, 1,000 contexts round-robin)
-#      and against /health/live, same node, one after the other; req/s, p50, p99, bulk/live ratio
+#      and against /health/live, same node, one after the other; req/s, p50, p99, bulk/live ratio, and
+#      the node's CPU time per request (from /proc: steadier than req/s on a shared machine). Both are
+#      warmed up first (WARMUP, default 30 s of bulk: with wrk on the same two cores the JIT is still
+#      compiling the bulk path after 5-20 s, which showed as a quarter of the node's CPU)
 #   4. RSS under load: a second node serving 100 environments × 100 flags; VmRSS sampled every second
 #      while wrk sends bulk requests across all 100 environments
 # Inputs come from the JMH module's deterministic generators (dev.gdn.bench.BenchInputs).
@@ -22,6 +27,7 @@ ROOT=$PWD
 . bin/find-jdk
 
 DURATION=${DURATION:-15s}
+WARMUP=${WARMUP:-30s}
 CONNECTIONS=${CONNECTIONS:-64}
 ROUNDS=${ROUNDS:-5}
 export GDN_JAVA_OPTS=${GDN_JAVA_OPTS:-"-Xmx160m -XX:+UseSerialGC"}
@@ -93,12 +99,22 @@ stop_node() {
 }
 
 # ---------------------------------------------------------------- 1. start-to-ready
+# without the AOT cache first, then with it (`./gdn node --help` trains it if this build has none)
+t0=$(now_ms)
+GDN_AOT=0 start_node "$OUT/node-noaot.log" --store "file://$STORE" --trust "$OUT/keys/gdn-signing.pub" --poll 1s --drain 1s
+wait_ready "$NODE_PORT"
+START_TO_READY_NOAOT=$(($(now_ms) - t0))
+stop_node "$NODE_PID"
+log "start-to-ready without the AOT cache ${START_TO_READY_NOAOT} ms"
+./gdn node --help >/dev/null
+AOT_USED=no
 t0=$(now_ms)
 start_node "$OUT/node.log" --store "file://$STORE" --trust "$OUT/keys/gdn-signing.pub" --poll 1s --drain 1s
 t_listen=$(now_ms)
 wait_ready "$NODE_PORT"
 t_ready=$(now_ms)
 START_TO_READY=$((t_ready - t0))
+grep -q -- '-XX:AOTCache=' "/proc/$NODE_PID/cmdline" 2>/dev/null && AOT_USED=yes
 log "start-to-ready ${START_TO_READY} ms (listening after $((t_listen - t0)) ms)"
 PORT=$NODE_PORT
 URL="http://127.0.0.1:$PORT"
@@ -126,11 +142,21 @@ done
 
 # ---------------------------------------------------------------- 3. throughput
 export CONTEXTS_FILE=$OUT/contexts.jsonl CLIENT_KEY
-# wrk_run NAME ARGS...: runs wrk, keeps its output in $OUT/wrk-NAME.txt
+# wrk_run NAME ARGS...: runs wrk, keeps its output in $OUT/wrk-NAME.txt and the node's CPU time
+# (user + system, clock ticks) during the run in $OUT/cpu-NAME.txt
+node_ticks() { awk '{ print $14 + $15 }' "/proc/$NODE_PID/stat"; }
 wrk_run() {
-    local name=$1
+    local name=$1 c0 c1
     shift
+    c0=$(node_ticks)
     wrk "$@" >"$OUT/wrk-$name.txt"
+    c1=$(node_ticks)
+    echo $((c1 - c0)) >"$OUT/cpu-$name.txt"
+}
+# cpu_per_request NAME: the node's CPU microseconds per request of that run
+cpu_per_request() {
+    awk -v ticks="$(cat "$OUT/cpu-$1.txt")" -v hz="$(getconf CLK_TCK)" '/requests in/ { n = $1 }
+        END { printf "%.0f", ticks * 1e6 / hz / n }' "$OUT/wrk-$1.txt"
 }
 # parse FILE: prints "rps p50_ms p99_ms errors"
 parse_wrk() {
@@ -144,8 +170,9 @@ parse_wrk() {
         END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, err + 0 }' "$1"
 }
 
-log "warm-up: wrk bulk 5s"
-wrk_run warmup -t1 -c"$CONNECTIONS" -d5s -s bench/ofrep-bulk.lua "$URL"
+log "warm-up: wrk bulk $WARMUP, /health/live 5s"
+wrk_run warmup -t1 -c"$CONNECTIONS" -d"$WARMUP" -s bench/ofrep-bulk.lua "$URL"
+wrk_run warmup-live -t1 -c"$CONNECTIONS" -d5s "$URL/health/live"
 log "wrk -t1 -c$CONNECTIONS -d$DURATION OFREP bulk"
 wrk_run bulk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/ofrep-bulk.lua "$URL"
 log "wrk -t1 -c$CONNECTIONS -d$DURATION /health/live"
@@ -153,6 +180,8 @@ wrk_run live -t1 -c"$CONNECTIONS" -d"$DURATION" --latency "$URL/health/live"
 read -r BULK_RPS BULK_P50 BULK_P99 BULK_ERR < <(parse_wrk "$OUT/wrk-bulk.txt")
 read -r LIVE_RPS LIVE_P50 LIVE_P99 LIVE_ERR < <(parse_wrk "$OUT/wrk-live.txt")
 RATIO=$(awk -v b="$BULK_RPS" -v l="$LIVE_RPS" 'BEGIN { printf "%.0f", 100 * b / l }')
+BULK_CPU=$(cpu_per_request bulk)
+LIVE_CPU=$(cpu_per_request live)
 BULK_BYTES=$(curl -s -H "Authorization: Bearer $CLIENT_KEY" -H 'Content-Type: application/json' \
     -d "$(head -n 1 "$CONTEXTS_FILE")" "$URL/ofrep/v1/evaluate/flags" | wc -c)
 NODE1_RSS=$(awk '/VmRSS/ { print int($2 / 1024) }' "/proc/$NODE_PID/status")
@@ -197,16 +226,18 @@ minof() { printf '%s\n' "$@" | sort -n | head -n 1; }
 
 echo
 echo "gdn-node bench — $(date -u '+%Y-%m-%d %H:%M UTC'), $("$JAVA" -version 2>&1 | head -n 1), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "GDN_JAVA_OPTS=\"$GDN_JAVA_OPTS\"; wrk -t1 -c$CONNECTIONS -d$DURATION on the same machine; bulk response $BULK_BYTES bytes (50 flags)"
+echo "GDN_JAVA_OPTS=\"$GDN_JAVA_OPTS\"; wrk -t1 -c$CONNECTIONS -d$DURATION (after $WARMUP of warm-up) on the same machine; bulk response $BULK_BYTES bytes (50 flags)"
 echo
 printf '| %-52s | %-28s | %-22s |\n' "measure" "result" "goal"
 printf '|%s|%s|%s|\n' "------------------------------------------------------" "------------------------------" "------------------------"
-printf '| %-52s | %-28s | %-22s |\n' "start-to-ready (launch → /health/ready 200)" "$START_TO_READY ms" ""
+printf '| %-52s | %-28s | %-22s |\n' "start-to-ready (launch → /health/ready 200)" "$START_TO_READY ms (AOT cache: $AOT_USED)" "≤ 2000: $(goal "$([ "$START_TO_READY" -le 2000 ] && echo 1)")"
+printf '| %-52s | %-28s | %-22s |\n' "start-to-ready without the AOT cache (GDN_AOT=0)" "$START_TO_READY_NOAOT ms" ""
 printf '| %-52s | %-28s | %-22s |\n' "publish-to-served, from publish exit (median, min–max)" "$(median "${P2S_EXIT[@]}") ms ($(minof "${P2S_EXIT[@]}")–$(maxof "${P2S_EXIT[@]}"))" "≤ poll (1 s)"
 printf '| %-52s | %-28s | %-22s |\n' "publish-to-served, from publish start (median, min–max)" "$(median "${P2S_START[@]}") ms ($(minof "${P2S_START[@]}")–$(maxof "${P2S_START[@]}"))" ""
 printf '| %-52s | %-28s | %-22s |\n' "OFREP bulk req/s (p50 / p99)" "$BULK_RPS ($BULK_P50 / $BULK_P99 ms)" "≥ 30000: $(goal "$(awk -v r="$BULK_RPS" 'BEGIN { print (r >= 30000) }')")"
 printf '| %-52s | %-28s | %-22s |\n' "/health/live req/s (p50 / p99)" "$LIVE_RPS ($LIVE_P50 / $LIVE_P99 ms)" ""
 printf '| %-52s | %-28s | %-22s |\n' "bulk / live" "$RATIO %" "≥ 50 %: $(goal "$([ "$RATIO" -ge 50 ] && echo 1)")"
+printf '| %-52s | %-28s | %-22s |\n' "node CPU per request: bulk, live" "$BULK_CPU µs, $LIVE_CPU µs" ""
 printf '| %-52s | %-28s | %-22s |\n' "non-2xx responses (bulk, live, bulk-100)" "$BULK_ERR, $LIVE_ERR, $B100_ERR" "0"
 printf '| %-52s | %-28s | %-22s |\n' "RSS after the wrk runs (1 env × 50 flags)" "$NODE1_RSS MiB" ""
 printf '| %-52s | %-28s | %-22s |\n' "100 envs × 100 flags: start-to-ready" "$READY_100 ms" ""

@@ -52,7 +52,8 @@ read -r -a jvm <<<"${GDN_JAVA_OPTS:-}"
 jvm+=(--sun-misc-unsafe-memory-access=allow)
 if [ -n "${GDN_AOT_CACHE:-}" ] && [ -f "$GDN_AOT_CACHE" ]; then
     # AOTMode defaults to auto: a cache that does not match (other JVM options) is ignored with a warning.
-    jvm+=("-XX:AOTCache=$GDN_AOT_CACHE")
+    # (adapter code caching only prints a harmless JDK 25 warning about adapter names: off)
+    jvm+=("-XX:AOTCache=$GDN_AOT_CACHE" -XX:+UnlockDiagnosticVMOptions -XX:-AOTAdapterCaching)
 fi
 
 exec "$java" "${jvm[@]}" -jar "$GDN_HOME/gdn.jar" "${args[@]}" "$@"

@@ -5,7 +5,6 @@ import dev.gdn.ruleset.proto.Ruleset;
 import dev.gdn.ruleset.proto.VariantType;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +16,7 @@ import java.util.Map;
  */
 public final class CompiledRuleset {
     private final Ruleset ruleset;
-    private final List<CompiledFlag> flags;
+    private final CompiledFlag[] flags;
     private final Map<String, CompiledFlag> byKey;
     private final Map<String, Object> metadata;
     private final boolean readsTime;
@@ -34,7 +33,7 @@ public final class CompiledRuleset {
             }
             list.add(cf);
         }
-        this.flags = Collections.unmodifiableList(list);
+        this.flags = list.toArray(new CompiledFlag[0]);
         this.byKey = map;
         boolean time = false;
         for (Flag f : ruleset.getFlagsList()) {
@@ -58,7 +57,7 @@ public final class CompiledRuleset {
      */
     public List<FlagResult> precomputedResults(int index) {
         List<FlagResult> out = new ArrayList<>(4);
-        flags.get(index).collectPrecomputed(out);
+        flags[index].collectPrecomputed(out);
         return out;
     }
 
@@ -90,7 +89,7 @@ public final class CompiledRuleset {
     }
 
     public int flagCount() {
-        return flags.size();
+        return flags.length;
     }
 
     public boolean hasFlag(String key) {
@@ -127,7 +126,7 @@ public final class CompiledRuleset {
     }
 
     public List<FlagResult> evaluateAll(EvaluationContext context, long timestamp) {
-        FlagResult[] out = new FlagResult[flags.size()];
+        FlagResult[] out = new FlagResult[flags.length];
         evaluateAll(context, timestamp, out);
         return Arrays.asList(out);
     }
@@ -137,12 +136,12 @@ public final class CompiledRuleset {
      * the flag at index {@code i} in key order. For servers that encode answers per flag without a list.
      */
     public void evaluateAll(EvaluationContext context, long timestamp, FlagResult[] out) {
-        if (out.length != flags.size()) {
-            throw new IllegalArgumentException("need room for " + flags.size() + " answers, not " + out.length);
+        if (out.length != flags.length) {
+            throw new IllegalArgumentException("need room for " + flags.length + " answers, not " + out.length);
         }
         Frame frame = new Frame(context.attributes(), timestamp);
         for (int i = 0; i < out.length; i++) {
-            out[i] = flags.get(i).evaluate(frame);
+            out[i] = flags[i].evaluate(frame);
         }
     }
 
