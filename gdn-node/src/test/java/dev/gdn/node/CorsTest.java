@@ -76,6 +76,24 @@ class CorsTest {
     }
 
     @Test
+    void callersWithoutAnOriginGetCorsHeadersOnlyWhereACacheMayShareTheAnswer() {
+        // servers and SDKs send no Origin: the POST routes spare them the CORS headers
+        List<Resp> direct = List.of(f.bulk(node, "{}"),
+                f.post(node, "/ofrep/v1/evaluate/flags/int-flag", "{}", "X-API-Key", f.clientKey),
+                f.get(node, "/gdn/v1/ruleset", "X-API-Key", f.serverKey));
+        for (Resp r : direct) {
+            assertEquals(200, r.status(), r::toString);
+            assertTrue(r.header("Access-Control-Allow-Origin").isEmpty(), r::toString);
+            assertTrue(r.header("Access-Control-Expose-Headers").isEmpty(), r::toString);
+        }
+        // the CDN GET always carries them: a CDN may hand the answer it cached for a server to a browser
+        Resp cdn = f.get(node, "/gdn/v1/evaluate/" + f.clientKey + "/e30");
+        assertEquals(200, cdn.status(), cdn::toString);
+        assertEquals("*", cdn.requireHeader("Access-Control-Allow-Origin"));
+        assertEquals(EXPOSE_HEADERS, cdn.requireHeader("Access-Control-Expose-Headers"));
+    }
+
+    @Test
     void allowedOriginsAreEchoedAndOthersGetNoAllowOrigin() {
         f.publish(f.ruleset(2).toBuilder().addAllowedOrigins(APP).addAllowedOrigins("https://admin.example.com").build(), store);
         await("v2 served", () -> f.servedVersion(node) == 2);

@@ -7,6 +7,7 @@ import dev.gdn.ruleset.eval.ErrorCode;
 import dev.gdn.ruleset.eval.EvaluationContext;
 import dev.gdn.ruleset.eval.FlagResult;
 import dev.gdn.ruleset.ofrep.BulkEtag;
+import dev.gdn.ruleset.ofrep.BulkResponseWriter;
 import dev.gdn.ruleset.ofrep.InvalidContextException;
 import dev.gdn.ruleset.ofrep.OfrepJson;
 import io.helidon.http.Header;
@@ -135,7 +136,7 @@ public final class EvaluationService implements HttpService {
         EvaluationContext ctx = context(req);
         FlagResult r = rs.compiled().evaluate(flagKey, ctx);
         countEvaluations(rs, 1);
-        commonHeaders(req, res, rs);
+        commonHeaders(req, res, rs, false);
         res.status(OfrepJson.httpStatus(r));
         res.header(CONTENT_TYPE_JSON);
         res.send(OfrepJson.single(r));
@@ -144,24 +145,25 @@ public final class EvaluationService implements HttpService {
     private void bulk(ServerRequest req, ServerResponse res) {
         Caller caller = authenticate(req, keyFromHeaders(req));
         LoadedRuleset rs = ruleset(caller, req);
-        sendAll(req, res, rs, context(req));
+        sendAll(req, res, rs, context(req), false);
     }
 
     /** All flags for a context, with the ETag; a 304 when the caller already has this answer. */
-    private void sendAll(ServerRequest req, ServerResponse res, LoadedRuleset rs, EvaluationContext ctx) {
-        byte[] body = evaluateAll(rs, ctx);
+    private void sendAll(ServerRequest req, ServerResponse res, LoadedRuleset rs, EvaluationContext ctx, boolean shared) {
+        BulkResponseWriter.Body body = evaluateAll(rs, ctx);
         // When a rule may read $flagd.timestamp, the same version and context can answer differently
         // later, so the answer itself counts; otherwise it follows from them and hashing it is waste.
-        String etag = BulkEtag.of(rs.environmentId(), rs.version(), ctx.attributes(),
-                rs.compiled().mayReadTime() ? body : null);
-        commonHeaders(req, res, rs);
+        String etag = rs.compiled().mayReadTime()
+                ? BulkEtag.of(rs.environmentId(), rs.version(), ctx.attributes(), body.buffer(), body.length())
+                : BulkEtag.of(rs.environmentId(), rs.version(), ctx.attributes(), null);
+        commonHeaders(req, res, rs, shared);
         res.header(HeaderNames.ETAG, etag);
         if (matches(req, etag)) {
             res.status(Status.NOT_MODIFIED_304).send();
             return;
         }
         res.header(CONTENT_TYPE_JSON);
-        res.send(body);
+        res.send(body.buffer(), 0, body.length());
     }
 
     private void cacheableGet(ServerRequest req, ServerResponse res) {
@@ -175,7 +177,7 @@ public final class EvaluationService implements HttpService {
         EvaluationContext ctx = contextFromUrl(req.path().pathParameters().get("context"));
         res.header(cdnCacheControl);
         res.header(GdnHeaders.SURROGATE_KEY, "env-" + rs.environmentId());
-        sendAll(req, res, rs, ctx);
+        sendAll(req, res, rs, ctx, true);
     }
 
     private void rulesetDownload(ServerRequest req, ServerResponse res) {
@@ -189,7 +191,7 @@ public final class EvaluationService implements HttpService {
                     + " there is no signed ruleset to download"));
         }
         String etag = "\"" + rs.environmentId() + "-" + rs.version() + "\"";
-        commonHeaders(req, res, rs);
+        commonHeaders(req, res, rs, false);
         res.header(HeaderNames.ETAG, etag);
         res.header(HeaderNames.CACHE_CONTROL, "private, no-cache");
         if (matches(req, etag)) {
@@ -296,11 +298,11 @@ public final class EvaluationService implements HttpService {
         }
     }
 
-    private byte[] evaluateAll(LoadedRuleset rs, EvaluationContext ctx) {
+    private BulkResponseWriter.Body evaluateAll(LoadedRuleset rs, EvaluationContext ctx) {
         FlagResult[] results = new FlagResult[rs.compiled().flagCount()];
         rs.compiled().evaluateAll(ctx, System.currentTimeMillis() / 1000, results);
         countEvaluations(rs, results.length);
-        return rs.bulkWriter().write(results);
+        return rs.bulkWriter().encode(results);
     }
 
     private void countEvaluations(LoadedRuleset rs, int n) {
@@ -324,15 +326,27 @@ public final class EvaluationService implements HttpService {
         return false;
     }
 
-    private void commonHeaders(ServerRequest req, ServerResponse res, LoadedRuleset rs) {
+    /**
+     * @param shared whether a cache may serve this response to other callers (the CDN GET): then the CORS
+     *               headers are always sent. Otherwise only browsers need them, and a browser always sends
+     *               {@code Origin} on the requests that need them; servers and SDKs are spared ~120 bytes a
+     *               response (which also keeps a bulk response's headers within the buffer Helidon
+     *               reserves for them, rather than growing it by a copy of the whole response).
+     */
+    private void commonHeaders(ServerRequest req, ServerResponse res, LoadedRuleset rs, boolean shared) {
         res.header(rs.versionHeader());
         res.header(servedByHeader);
-        res.header(EXPOSE);
         List<String> allowed = rs.allowedOrigins();
+        if (!shared || !allowed.isEmpty()) {
+            res.header(VARY_ORIGIN); // the CORS headers below depend on the caller's Origin
+        }
+        if (!shared && !req.headers().contains(HeaderNames.ORIGIN)) {
+            return;
+        }
+        res.header(EXPOSE);
         if (allowed.isEmpty()) {
             res.header(ANY_ORIGIN);
         } else {
-            res.header(VARY_ORIGIN);
             req.headers().first(HeaderNames.ORIGIN).filter(allowed::contains)
                     .ifPresent(origin -> res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin));
         }

@@ -26,8 +26,10 @@ public final class JsonReader {
     /** Nesting allowed for flag files and evaluation contexts: far beyond real use, far below the stack. */
     public static final int DEFAULT_MAX_DEPTH = 64;
 
+    // Duplicate keys are found here, with one lookup in the map being built, rather than by Jackson's
+    // STRICT_DUPLICATE_DETECTION, which keeps a second set of names per object (a measurable share of
+    // parsing every request's context).
     private static final JsonFactory FACTORY = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(1000).build())
             .build();
@@ -85,6 +87,9 @@ public final class JsonReader {
                 JsonToken t;
                 while ((t = parser.nextToken()) == JsonToken.FIELD_NAME) {
                     String name = parser.currentName();
+                    if (map.containsKey(name)) {
+                        throw error(parser, "Duplicate field '" + name + "'");
+                    }
                     map.put(name, readValue(parser, parser.nextToken(), depth + 1));
                 }
                 if (t != JsonToken.END_OBJECT) {

@@ -45,23 +45,29 @@ public final class BulkEtag {
      * @return the quoted ETag: {@code "} + 32 lowercase hex digits + {@code "}
      */
     public static String of(String environmentId, long version, Map<String, Object> context, byte[] timedBody) {
+        return of(environmentId, version, context, timedBody, timedBody == null ? 0 : timedBody.length);
+    }
+
+    /** The same, with the body as the first {@code bodyLength} bytes of {@code timedBody}. */
+    public static String of(String environmentId, long version, Map<String, Object> context, byte[] timedBody, int bodyLength) {
         char[] out = new char[34];
         out[0] = '"';
-        hex(lane(environmentId, version, context, timedBody, SEED_1, MUL_1), out, 1);
-        hex(lane(environmentId, version, context, timedBody, SEED_2, MUL_2), out, 17);
+        hex(lane(environmentId, version, context, timedBody, bodyLength, SEED_1, MUL_1), out, 1);
+        hex(lane(environmentId, version, context, timedBody, bodyLength, SEED_2, MUL_2), out, 17);
         out[33] = '"';
         return new String(out);
     }
 
-    private static long lane(String env, long version, Map<String, Object> context, byte[] timedBody, long seed, long mul) {
+    private static long lane(String env, long version, Map<String, Object> context, byte[] timedBody, int bodyLength,
+                             long seed, long mul) {
         long h = string(seed, mul, env);
         h = step(h, mul, version);
         h = step(h, mul, value(seed, mul, context));
         if (timedBody != null) {
-            for (byte b : timedBody) {
-                h = step(h, mul, b);
+            for (int i = 0; i < bodyLength; i++) {
+                h = step(h, mul, timedBody[i]);
             }
-            h = step(h, mul, timedBody.length);
+            h = step(h, mul, bodyLength);
         }
         return fmix(h);
     }

@@ -52,6 +52,19 @@ public final class BulkResponseWriter {
 
     /** @param results every flag's answer in key order, as {@link CompiledRuleset#evaluateAll} makes them */
     public byte[] write(FlagResult[] results) {
+        Body body = encode(results);
+        return body.length() == body.buffer().length ? body.buffer() : Arrays.copyOf(body.buffer(), body.length());
+    }
+
+    /**
+     * A response body: the first {@code length} bytes of {@code buffer}. Servers send it as it is, without
+     * copying it to an array of the exact size first (a response is a few kilobytes).
+     */
+    public record Body(byte[] buffer, int length) {
+    }
+
+    /** @param results every flag's answer in key order, as {@link CompiledRuleset#evaluateAll} makes them */
+    public Body encode(FlagResult[] results) {
         byte[] out = new byte[typicalSize];
         int n = 0;
         n = put(out, n, START);
@@ -68,7 +81,7 @@ public final class BulkResponseWriter {
         n = put(out, n, MIDDLE);
         n = put(out, n, metadataJson);
         out[n++] = '}';
-        return n == out.length ? out : Arrays.copyOf(out, n);
+        return new Body(out, n);
     }
 
     private byte[] encodedAnswer(int flag, FlagResult r) {

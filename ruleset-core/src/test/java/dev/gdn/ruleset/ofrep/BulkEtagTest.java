@@ -80,6 +80,12 @@ class BulkEtagTest {
         assertNotEquals(BulkEtag.of("prod", 7, ctx, null), BulkEtag.of("prod2", 7, ctx, null));
         assertNotEquals(BulkEtag.of("prod", 7, ctx, new byte[] {1}), BulkEtag.of("prod", 7, ctx, new byte[] {2}));
         assertNotEquals(BulkEtag.of("prod", 7, ctx, null), BulkEtag.of("prod", 7, ctx, new byte[0]));
+        // a body given as the start of a larger buffer counts only its own bytes
+        byte[] body = "{\"flags\":[]}".getBytes(StandardCharsets.UTF_8);
+        byte[] buffer = java.util.Arrays.copyOf(body, body.length + 40);
+        buffer[body.length] = 'x';
+        assertEquals(BulkEtag.of("prod", 7, ctx, body), BulkEtag.of("prod", 7, ctx, buffer, body.length));
+        assertNotEquals(BulkEtag.of("prod", 7, ctx, body), BulkEtag.of("prod", 7, ctx, buffer, body.length + 1));
     }
 
     @Test
