@@ -16,6 +16,9 @@
 #      the node's CPU time per request (from /proc: steadier than req/s on a shared machine). Both are
 #      warmed up first (WARMUP, default 30 s of bulk: with wrk on the same two cores the JIT is still
 #      compiling the bulk path after 5-20 s, which showed as a quarter of the node's CPU)
+#   3b. the HTTP floor: the same two wrk runs against dev.gdn.bench.HttpFloor, a bare Helidon server
+#      configured like the node that answers bulk requests with a fixed body of the same size (no
+#      parsing, evaluation, ETag or auth): how far the goal is from what HTTP alone allows here
 #   4. RSS under load: a second node serving 100 environments × 100 flags; VmRSS sampled every second
 #      while wrk sends bulk requests across all 100 environments
 # Inputs come from the JMH module's deterministic generators (dev.gdn.bench.BenchInputs).
@@ -188,6 +191,30 @@ NODE1_RSS=$(awk '/VmRSS/ { print int($2 / 1024) }' "/proc/$NODE_PID/status")
 curl -s "$URL/metrics" >"$OUT/metrics-node1.txt"
 stop_node "$NODE_PID"
 
+# ---------------------------------------------------------------- 3b. the HTTP floor
+"$JAVA" $GDN_JVM_FLAGS $GDN_JAVA_OPTS -cp "$BENCH_JAR" dev.gdn.bench.HttpFloor 50 >"$OUT/floor.log" 2>&1 &
+NODE_PID=$!
+pids+=("$NODE_PID")
+FLOOR_PORT=""
+for _ in $(seq 1 3000); do
+    FLOOR_PORT=$(sed -n 's/^http-floor listening on port \([0-9][0-9]*\).*/\1/p' "$OUT/floor.log")
+    [ -n "$FLOOR_PORT" ] && break
+    sleep 0.01
+done
+[ -n "$FLOOR_PORT" ] || { cat "$OUT/floor.log" >&2; log "HttpFloor did not start"; exit 1; }
+log "HTTP floor: warm-up, then wrk bulk and /health/live against a bare Helidon server"
+wrk_run floor-warmup -t1 -c"$CONNECTIONS" -d"$WARMUP" -s bench/ofrep-bulk.lua "http://127.0.0.1:$FLOOR_PORT"
+wrk_run floor-warmup-live -t1 -c"$CONNECTIONS" -d5s "http://127.0.0.1:$FLOOR_PORT/health/live"
+wrk_run floor-bulk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/ofrep-bulk.lua "http://127.0.0.1:$FLOOR_PORT"
+wrk_run floor-live -t1 -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$FLOOR_PORT/health/live"
+read -r FLOOR_BULK_RPS _ FLOOR_BULK_P99 _ < <(parse_wrk "$OUT/wrk-floor-bulk.txt")
+read -r FLOOR_LIVE_RPS _ _ _ < <(parse_wrk "$OUT/wrk-floor-live.txt")
+FLOOR_RATIO=$(awk -v b="$FLOOR_BULK_RPS" -v l="$FLOOR_LIVE_RPS" 'BEGIN { printf "%.0f", 100 * b / l }')
+NODE_OF_FLOOR=$(awk -v b="$BULK_RPS" -v f="$FLOOR_BULK_RPS" 'BEGIN { printf "%.0f", 100 * b / f }')
+FLOOR_BULK_CPU=$(cpu_per_request floor-bulk)
+FLOOR_LIVE_CPU=$(cpu_per_request floor-live)
+stop_node "$NODE_PID"
+
 # ---------------------------------------------------------------- 4. RSS, 100 environments × 100 flags
 log "publishing 100 environments × 100 flags"
 STORE100=$(realpath "$OUT")/store-100
@@ -238,6 +265,9 @@ printf '| %-52s | %-28s | %-22s |\n' "OFREP bulk req/s (p50 / p99)" "$BULK_RPS (
 printf '| %-52s | %-28s | %-22s |\n' "/health/live req/s (p50 / p99)" "$LIVE_RPS ($LIVE_P50 / $LIVE_P99 ms)" ""
 printf '| %-52s | %-28s | %-22s |\n' "bulk / live" "$RATIO %" "≥ 50 %: $(goal "$([ "$RATIO" -ge 50 ] && echo 1)")"
 printf '| %-52s | %-28s | %-22s |\n' "node CPU per request: bulk, live" "$BULK_CPU µs, $LIVE_CPU µs" ""
+printf '| %-52s | %-28s | %-22s |\n' "HTTP floor: fixed-body bulk req/s, live req/s" "$FLOOR_BULK_RPS, $FLOOR_LIVE_RPS ($FLOOR_RATIO %)" ""
+printf '| %-52s | %-28s | %-22s |\n' "HTTP floor: CPU per request, bulk, live" "$FLOOR_BULK_CPU µs, $FLOOR_LIVE_CPU µs" ""
+printf '| %-52s | %-28s | %-22s |\n' "node bulk / floor bulk" "$NODE_OF_FLOOR %" ""
 printf '| %-52s | %-28s | %-22s |\n' "non-2xx responses (bulk, live, bulk-100)" "$BULK_ERR, $LIVE_ERR, $B100_ERR" "0"
 printf '| %-52s | %-28s | %-22s |\n' "RSS after the wrk runs (1 env × 50 flags)" "$NODE1_RSS MiB" ""
 printf '| %-52s | %-28s | %-22s |\n' "100 envs × 100 flags: start-to-ready" "$READY_100 ms" ""
