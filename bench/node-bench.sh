@@ -18,7 +18,8 @@
 #      compiling the bulk path after 5-20 s, which showed as a quarter of the node's CPU)
 #   3b. the HTTP floor: the same two wrk runs against dev.gdn.bench.HttpFloor, a bare Helidon server
 #      configured like the node that answers bulk requests with a fixed body of the same size (no
-#      parsing, evaluation, ETag or auth): how far the goal is from what HTTP alone allows here
+#      parsing, evaluation, ETag or auth): how far the goal is from what HTTP alone allows here.
+#      Its runs alternate with the node's (node bulk, floor bulk, node live, floor live)
 #   4. RSS under load: a second node serving 100 environments × 100 flags; VmRSS sampled every second
 #      while wrk sends bulk requests across all 100 environments
 # Inputs come from the JMH module's deterministic generators (dev.gdn.bench.BenchInputs).
@@ -173,13 +174,42 @@ parse_wrk() {
         END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, err + 0 }' "$1"
 }
 
-log "warm-up: wrk bulk $WARMUP, /health/live 5s"
+# The HTTP floor (3b) runs beside the node, and the four measured runs alternate between them, so
+# both see the same phase of this shared machine (its speed drifts by a third within minutes).
+"$JAVA" $GDN_JVM_FLAGS $GDN_JAVA_OPTS -cp "$BENCH_JAR" dev.gdn.bench.HttpFloor 50 >"$OUT/floor.log" 2>&1 &
+FLOOR_PID=$!
+pids+=("$FLOOR_PID")
+FLOOR_PORT=""
+for _ in $(seq 1 3000); do
+    FLOOR_PORT=$(sed -n 's/^http-floor listening on port \([0-9][0-9]*\).*/\1/p' "$OUT/floor.log")
+    [ -n "$FLOOR_PORT" ] && break
+    sleep 0.01
+done
+[ -n "$FLOOR_PORT" ] || { cat "$OUT/floor.log" >&2; log "HttpFloor did not start"; exit 1; }
+FLOOR_URL="http://127.0.0.1:$FLOOR_PORT"
+# on_floor CMD...: runs CMD with node_ticks reading the floor server's CPU
+on_floor() {
+    local saved=$NODE_PID
+    NODE_PID=$FLOOR_PID
+    "$@"
+    NODE_PID=$saved
+}
+
+log "warm-up: wrk bulk $WARMUP and /health/live 5s, against the node and the HTTP floor"
 wrk_run warmup -t1 -c"$CONNECTIONS" -d"$WARMUP" -s bench/ofrep-bulk.lua "$URL"
 wrk_run warmup-live -t1 -c"$CONNECTIONS" -d5s "$URL/health/live"
-log "wrk -t1 -c$CONNECTIONS -d$DURATION OFREP bulk"
+on_floor wrk_run floor-warmup -t1 -c"$CONNECTIONS" -d"$WARMUP" -s bench/ofrep-bulk.lua "$FLOOR_URL"
+on_floor wrk_run floor-warmup-live -t1 -c"$CONNECTIONS" -d5s "$FLOOR_URL/health/live"
+log "wrk -t1 -c$CONNECTIONS -d$DURATION: node bulk, floor bulk, node /health/live, floor /health/live"
 wrk_run bulk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/ofrep-bulk.lua "$URL"
-log "wrk -t1 -c$CONNECTIONS -d$DURATION /health/live"
+on_floor wrk_run floor-bulk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/ofrep-bulk.lua "$FLOOR_URL"
 wrk_run live -t1 -c"$CONNECTIONS" -d"$DURATION" --latency "$URL/health/live"
+on_floor wrk_run floor-live -t1 -c"$CONNECTIONS" -d"$DURATION" --latency "$FLOOR_URL/health/live"
+stop_node "$FLOOR_PID"
+read -r FLOOR_BULK_RPS _ _ _ < <(parse_wrk "$OUT/wrk-floor-bulk.txt")
+read -r FLOOR_LIVE_RPS _ _ _ < <(parse_wrk "$OUT/wrk-floor-live.txt")
+FLOOR_BULK_CPU=$(cpu_per_request floor-bulk)
+FLOOR_LIVE_CPU=$(cpu_per_request floor-live)
 read -r BULK_RPS BULK_P50 BULK_P99 BULK_ERR < <(parse_wrk "$OUT/wrk-bulk.txt")
 read -r LIVE_RPS LIVE_P50 LIVE_P99 LIVE_ERR < <(parse_wrk "$OUT/wrk-live.txt")
 RATIO=$(awk -v b="$BULK_RPS" -v l="$LIVE_RPS" 'BEGIN { printf "%.0f", 100 * b / l }')
@@ -191,29 +221,8 @@ NODE1_RSS=$(awk '/VmRSS/ { print int($2 / 1024) }' "/proc/$NODE_PID/status")
 curl -s "$URL/metrics" >"$OUT/metrics-node1.txt"
 stop_node "$NODE_PID"
 
-# ---------------------------------------------------------------- 3b. the HTTP floor
-"$JAVA" $GDN_JVM_FLAGS $GDN_JAVA_OPTS -cp "$BENCH_JAR" dev.gdn.bench.HttpFloor 50 >"$OUT/floor.log" 2>&1 &
-NODE_PID=$!
-pids+=("$NODE_PID")
-FLOOR_PORT=""
-for _ in $(seq 1 3000); do
-    FLOOR_PORT=$(sed -n 's/^http-floor listening on port \([0-9][0-9]*\).*/\1/p' "$OUT/floor.log")
-    [ -n "$FLOOR_PORT" ] && break
-    sleep 0.01
-done
-[ -n "$FLOOR_PORT" ] || { cat "$OUT/floor.log" >&2; log "HttpFloor did not start"; exit 1; }
-log "HTTP floor: warm-up, then wrk bulk and /health/live against a bare Helidon server"
-wrk_run floor-warmup -t1 -c"$CONNECTIONS" -d"$WARMUP" -s bench/ofrep-bulk.lua "http://127.0.0.1:$FLOOR_PORT"
-wrk_run floor-warmup-live -t1 -c"$CONNECTIONS" -d5s "http://127.0.0.1:$FLOOR_PORT/health/live"
-wrk_run floor-bulk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/ofrep-bulk.lua "http://127.0.0.1:$FLOOR_PORT"
-wrk_run floor-live -t1 -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$FLOOR_PORT/health/live"
-read -r FLOOR_BULK_RPS _ FLOOR_BULK_P99 _ < <(parse_wrk "$OUT/wrk-floor-bulk.txt")
-read -r FLOOR_LIVE_RPS _ _ _ < <(parse_wrk "$OUT/wrk-floor-live.txt")
 FLOOR_RATIO=$(awk -v b="$FLOOR_BULK_RPS" -v l="$FLOOR_LIVE_RPS" 'BEGIN { printf "%.0f", 100 * b / l }')
 NODE_OF_FLOOR=$(awk -v b="$BULK_RPS" -v f="$FLOOR_BULK_RPS" 'BEGIN { printf "%.0f", 100 * b / f }')
-FLOOR_BULK_CPU=$(cpu_per_request floor-bulk)
-FLOOR_LIVE_CPU=$(cpu_per_request floor-live)
-stop_node "$NODE_PID"
 
 # ---------------------------------------------------------------- 4. RSS, 100 environments × 100 flags
 log "publishing 100 environments × 100 flags"
