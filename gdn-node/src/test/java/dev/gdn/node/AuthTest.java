@@ -89,6 +89,33 @@ class AuthTest {
     }
 
     @Test
+    void requestsAreCountedAndTimedByRouteAndStatus() throws Exception {
+        f.publish(f.ruleset(1), store);
+        GdnNode node = f.startStoreNode(List.of(store), null);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, f.bulk(node, "{\"targetingKey\":\"u" + i + "\"}").status());
+        }
+        assertEquals(401, f.post(node, "/ofrep/v1/evaluate/flags", "{}", "X-API-Key", "nope").status());
+        assertEquals(401, f.post(node, "/ofrep/v1/evaluate/flags", "{}", "X-API-Key", "nope").status());
+        assertEquals(200, f.post(node, "/ofrep/v1/evaluate/flags/int-flag", "{}", "X-API-Key", f.clientKey).status());
+
+        List<String> counts = f.metric(node, "gdn_http_server_requests_seconds_count");
+        assertTrue(counts.stream().anyMatch(l -> l.contains("route=\"ofrep_bulk\"") && l.contains("status=\"200\"") && l.endsWith(" 3")),
+                counts::toString);
+        assertTrue(counts.stream().anyMatch(l -> l.contains("route=\"ofrep_bulk\"") && l.contains("status=\"401\"") && l.endsWith(" 2")),
+                counts::toString);
+        assertTrue(counts.stream().anyMatch(l -> l.contains("route=\"ofrep_single\"") && l.contains("status=\"200\"") && l.endsWith(" 1")),
+                counts::toString);
+        // a latency histogram, not only a count
+        assertTrue(f.metric(node, "gdn_http_server_requests_seconds_bucket").stream()
+                .anyMatch(l -> l.contains("route=\"ofrep_bulk\"") && l.contains("le=\"+Inf\"") && l.endsWith(" 3")));
+        // every flag of every answered bulk request, plus the single one
+        long flags = f.ruleset(1).getFlagsCount();
+        List<String> evaluations = f.metric(node, "gdn_evaluations_total");
+        assertTrue(evaluations.stream().anyMatch(l -> l.endsWith(" " + (3 * flags + 1) + ".0")), () -> evaluations + " for " + flags + " flags");
+    }
+
+    @Test
     void serverKeyDownloadsTheSignedEnvelope() throws Exception {
         Ruleset v1 = f.ruleset(1);
         f.publish(v1, store);

@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The evaluation routes every GDN server serves (SPEC §3), over any {@link RulesetSource}:
@@ -87,6 +88,8 @@ public final class EvaluationService implements HttpService {
 
     /** Times every request by route and status, and turns failures into OFREP-shaped error responses. */
     private Handler instrumented(String route, Route handler) {
+        // One timer per status, found by index: no key string built per request.
+        AtomicReferenceArray<Timer> byStatus = new AtomicReferenceArray<>(600);
         return (req, res) -> {
             long start = System.nanoTime();
             try {
@@ -97,15 +100,19 @@ public final class EvaluationService implements HttpService {
                 LOG.log(Level.ERROR, "request failed: " + req.prologue(), e);
                 sendFailure(req, res, new HttpFailure(500, OfrepJson.errorDetails("internal error: " + e.getClass().getSimpleName())));
             } finally {
-                int status = res.status().code();
-                timers.computeIfAbsent(route + " " + status, k -> Timer.builder("gdn.http.server.requests")
-                                .description("evaluation requests by route and status")
-                                .tag("route", route).tag("status", Integer.toString(status))
-                                .publishPercentileHistogram()
-                                .minimumExpectedValue(Duration.ofMillis(1).dividedBy(20))
-                                .maximumExpectedValue(Duration.ofSeconds(5))
-                                .register(meters))
-                        .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+                int status = Math.min(Math.max(res.status().code(), 0), 599);
+                Timer timer = byStatus.get(status);
+                if (timer == null) {
+                    timer = timers.computeIfAbsent(route + " " + status, k -> Timer.builder("gdn.http.server.requests")
+                            .description("evaluation requests by route and status")
+                            .tag("route", route).tag("status", Integer.toString(status))
+                            .publishPercentileHistogram()
+                            .minimumExpectedValue(Duration.ofMillis(1).dividedBy(20))
+                            .maximumExpectedValue(Duration.ofSeconds(5))
+                            .register(meters));
+                    byStatus.set(status, timer);
+                }
+                timer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
             }
         };
     }
