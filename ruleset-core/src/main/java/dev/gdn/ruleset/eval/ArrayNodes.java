@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 
 /** map, filter, reduce, all, none, some (which evaluate their rule with each item as the data), merge, in. */
 final class ArrayNodes {

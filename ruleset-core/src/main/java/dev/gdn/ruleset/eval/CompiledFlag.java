@@ -6,8 +6,8 @@ import dev.gdn.ruleset.proto.Variant;
 import dev.gdn.ruleset.proto.VariantType;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** One flag, ready to evaluate: every answer that does not depend on the context is built in advance. */
@@ -29,7 +29,7 @@ final class CompiledFlag {
         this.metadata = Collections.unmodifiableMap(merged);
         this.disabled = flag.getState() == FlagState.DISABLED;
 
-        // Insertion order (the artifact's variant order): precomputed answers are listed the same way everywhere.
+        // The artifact's variant order: precomputed answers come out in the same order on every server.
         Map<String, FlagResult> byVariant = new LinkedHashMap<>();
         Map<String, Object> values = new HashMap<>();
         for (Variant v : flag.getVariantsList()) {
