@@ -58,7 +58,6 @@ public final class EvaluationService implements HttpService {
     private final Header cdnCacheControl;
     private final CdnPolicy cdn;
     private final MeterRegistry meters;
-    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final Map<String, Counter> evaluations = new ConcurrentHashMap<>();
 
     /** @param servedBy the GDN-Served-By value: node id and region, or "classic" */
@@ -103,13 +102,14 @@ public final class EvaluationService implements HttpService {
                 int status = Math.min(Math.max(res.status().code(), 0), 599);
                 Timer timer = byStatus.get(status);
                 if (timer == null) {
-                    timer = timers.computeIfAbsent(route + " " + status, k -> Timer.builder("gdn.http.server.requests")
+                    // (the registry hands back the same timer for the same name and tags)
+                    timer = Timer.builder("gdn.http.server.requests")
                             .description("evaluation requests by route and status")
                             .tag("route", route).tag("status", Integer.toString(status))
                             .publishPercentileHistogram()
                             .minimumExpectedValue(Duration.ofMillis(1).dividedBy(20))
                             .maximumExpectedValue(Duration.ofSeconds(5))
-                            .register(meters));
+                            .register(meters);
                     byStatus.set(status, timer);
                 }
                 timer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
@@ -160,9 +160,8 @@ public final class EvaluationService implements HttpService {
         BulkResponseWriter.Body body = evaluateAll(rs, ctx);
         // When a rule may read $flagd.timestamp, the same version and context can answer differently
         // later, so the answer itself counts; otherwise it follows from them and hashing it is waste.
-        String etag = rs.compiled().mayReadTime()
-                ? BulkEtag.of(rs.environmentId(), rs.version(), ctx.attributes(), body.buffer(), body.length())
-                : BulkEtag.of(rs.environmentId(), rs.version(), ctx.attributes(), null);
+        String etag = BulkEtag.of(rs.environmentId(), rs.version(), ctx.attributes(),
+                rs.compiled().mayReadTime() ? body.buffer() : null, body.length());
         commonHeaders(req, res, rs, shared);
         res.header(HeaderNames.ETAG, etag);
         if (matches(req, etag)) {

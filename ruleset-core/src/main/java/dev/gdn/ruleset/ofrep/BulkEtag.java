@@ -48,7 +48,7 @@ public final class BulkEtag {
         return of(environmentId, version, context, timedBody, timedBody == null ? 0 : timedBody.length);
     }
 
-    /** The same, with the body as the first {@code bodyLength} bytes of {@code timedBody}. */
+    /** The same, with the body as the first {@code bodyLength} bytes of {@code timedBody} (ignored when that is null). */
     public static String of(String environmentId, long version, Map<String, Object> context, byte[] timedBody, int bodyLength) {
         char[] out = new char[34];
         out[0] = '"';
