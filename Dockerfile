@@ -24,6 +24,7 @@ COPY gdn-node gdn-node
 # every module the root pom lists must be present for the reactor, even those the node does not run
 COPY classic-api classic-api
 COPY client-failover client-failover
+COPY regions regions
 COPY cli cli
 # Tests run in CI, not here.
 RUN --mount=type=cache,target=/root/.m2 --mount=type=cache,target=/root/.m2/wrapper \
