@@ -59,9 +59,10 @@ final class ClassicCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Logging.configure(java.util.logging.Level.INFO);
+        java.util.List<java.net.URI> purge = cdnPurge.uris(); // checked before anything is written
         String token = adminToken != null && !adminToken.isBlank() ? adminToken : adminTokenFile(dataDir);
         ClassicConfig config = new ClassicConfig(host, port, db, dbUser, dbPassword, dataDir, dbPort, token,
-                Durations.parse(check, "--check"), Durations.parse(drain, "--drain"), CdnPolicy.DEFAULT, cdnPurge.uris());
+                Durations.parse(check, "--check"), Durations.parse(drain, "--drain"), CdnPolicy.DEFAULT, purge);
         ClassicApi api = ClassicApi.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         long drainMillis = config.drainTimeout().toMillis();
