@@ -222,7 +222,7 @@ public final class VarnishPop implements AutoCloseable {
 
     /** The port varnishd bound for {@code -a HOST:0}, once it listens; 0 before. */
     private int listenPort() {
-        String out = run(varnish.varnishadm().toString(), "-n", varnishDir.toString(), "debug.listen_address");
+        String out = run(config.name(), varnish.varnishadm().toString(), "-n", varnishDir.toString(), "debug.listen_address");
         for (String line : out.lines().toList()) {
             String[] f = line.trim().split("\\s+"); // "a0 127.0.0.1 41243"
             if (f.length == 3 && f[2].matches("\\d{1,5}")) {
@@ -329,7 +329,19 @@ public final class VarnishPop implements AutoCloseable {
 
     /** The cache counters now ({@code varnishstat -j}). */
     public CdnStats stats() {
-        String json = run(varnish.varnishstat().toString(), "-n", varnishDir.toString(), "-j");
+        return stats(config.name(), varnish, varnishDir);
+    }
+
+    /**
+     * The counters of a POP started elsewhere (by another process) in {@code workDir}, e.g. for a status
+     * command that reads what a running world started.
+     */
+    public static CdnStats stats(Path workDir) {
+        return stats(workDir.getFileName().toString(), VarnishInstall.find(), workDir.toAbsolutePath().resolve("varnish"));
+    }
+
+    private static CdnStats stats(String name, VarnishInstall varnish, Path varnishDir) {
+        String json = run(name, varnish.varnishstat().toString(), "-n", varnishDir.toString(), "-j");
         Map<?, ?> counters;
         try {
             Object root = JsonReader.standard().read(json);
@@ -338,7 +350,7 @@ public final class VarnishPop implements AutoCloseable {
             counters = null;
         }
         if (counters == null) {
-            throw new CdnException("POP " + config.name() + ": varnishstat gave no counters: "
+            throw new CdnException("POP " + name + ": varnishstat gave no counters: "
                     + json.lines().findFirst().orElse("no output"));
         }
         long hit = counter(counters, "MAIN.cache_hit");
@@ -352,12 +364,12 @@ public final class VarnishPop implements AutoCloseable {
     }
 
     /** Runs a Varnish tool to completion (bounded) and returns its output; empty when it fails. */
-    private String run(String... cmd) {
+    private static String run(String pop, String... cmd) {
         Process p;
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         } catch (IOException e) {
-            throw new CdnException("POP " + config.name() + ": cannot run " + cmd[0] + ": " + e.getMessage(), e);
+            throw new CdnException("POP " + pop + ": cannot run " + cmd[0] + ": " + e.getMessage(), e);
         }
         CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
             try (InputStream in = p.getInputStream()) {
@@ -369,13 +381,13 @@ public final class VarnishPop implements AutoCloseable {
         try {
             if (!p.waitFor(TOOL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly().waitFor();
-                throw new CdnException("POP " + config.name() + ": " + cmd[0] + " did not finish within " + TOOL_TIMEOUT.toSeconds() + " s");
+                throw new CdnException("POP " + pop + ": " + cmd[0] + " did not finish within " + TOOL_TIMEOUT.toSeconds() + " s");
             }
             return new String(out.get(), StandardCharsets.UTF_8);
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new CdnException("POP " + config.name() + ": interrupted while running " + cmd[0]);
+            throw new CdnException("POP " + pop + ": interrupted while running " + cmd[0]);
         } catch (ExecutionException e) {
             return "";
         }

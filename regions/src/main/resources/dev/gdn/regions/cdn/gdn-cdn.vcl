@@ -75,7 +75,11 @@ sub vcl_recv {
     # Everything else goes to an origin every time: OFREP POSTs and the ruleset download carry API keys
     # in headers, event streams are long-lived, health and metrics describe one origin.
     if (req.method == "POST") {
-        # Keep the body (OFREP contexts are at most 64 KiB) so a failed attempt can go to the next origin.
+        if (std.integer(req.http.Content-Length, 0) > 65536) {
+            # As GDN servers answer: OFREP contexts are at most 64 KiB.
+            return (synth(413, "request body larger than 64 KiB"));
+        }
+        # Keep the body so a failed attempt can go on to the next origin.
         std.cache_req_body(64KB);
     }
     return (pass);

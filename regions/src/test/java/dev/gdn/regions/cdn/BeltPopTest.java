@@ -100,6 +100,7 @@ class BeltPopTest {
         assertEquals(2, stats.hits(), stats::toString);
         assertEquals(2, stats.misses(), stats::toString);
         assertEquals(0.5, stats.hitRatio(), 1e-9);
+        assertEquals(stats, VarnishPop.stats(b.pop().config().workDir()), "another process reads the same counters");
     }
 
     @Test
@@ -125,13 +126,17 @@ class BeltPopTest {
             assertEquals("PASS", ruleset.xCache());
             assertEquals("application/x-protobuf", ruleset.header("Content-Type").orElse(""));
         }
+        Resp tooLarge = f.post(b.url(), "/ofrep/v1/evaluate/flags", "{\"context\":{\"x\":\"" + "x".repeat(70_000) + "\"}}",
+                "X-API-Key", f.clientKey);
+        assertEquals(413, tooLarge.status(), "as the node would: " + tooLarge);
+
         Resp health = f.get(b.url(), "/health/ready");
         assertEquals(200, health.status(), health::toString);
         assertEquals("PASS", health.xCache());
         assertTrue(health.body().contains("READY"));
         assertEquals("PASS", f.get(b.url(), "/metrics").xCache());
 
-        CdnStats stats = f.settledStats(b.pop(), 8);
+        CdnStats stats = f.settledStats(b.pop(), 9);
         assertEquals(0, stats.hits() + stats.graceHits() + stats.misses(), stats::toString);
         assertTrue(stats.passes() >= 7, stats::toString);
     }
