@@ -74,6 +74,11 @@ sub vcl_recv {
 
     # Everything else goes to an origin every time: OFREP POSTs and the ruleset download carry API keys
     # in headers, event streams are long-lived, health and metrics describe one origin.
+    if (req.url ~ "^/[^?]*/events(\?|$)") {
+        # An OFREP event stream (SSE) is one response that lasts for hours (see also vcl_backend_fetch).
+        set sess.send_timeout = 24h;
+        set sess.idle_send_timeout = 1h;
+    }
     if (req.method == "POST") {
         if (std.integer(req.http.Content-Length, 0) > 65536) {
             # As GDN servers answer: OFREP contexts are at most 64 KiB.

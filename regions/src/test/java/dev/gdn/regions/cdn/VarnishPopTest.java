@@ -5,20 +5,32 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import dev.gdn.node.cdn.CdnPurger.PurgeResult;
 import dev.gdn.regions.cdn.CdnFixture.Resp;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -86,6 +98,58 @@ class VarnishPopTest {
         Resp badVersion = f.send(HttpRequest.newBuilder(pop.url()).header("xkey", "env-a env-b").header("GDN-Ruleset-Version", "2")
                 .method("PURGE", HttpRequest.BodyPublishers.noBody()));
         assertEquals(400, badVersion.status(), "a version floor belongs to exactly one key: " + badVersion);
+    }
+
+    /**
+     * Event streams pass through as they come, not buffered. (GDN's own SSE route is not in the node yet:
+     * a plain HTTP server streams here, and the POP does not care who the origin is.)
+     */
+    @Test
+    void streamsEventStreamsAsTheyCome() throws Exception {
+        HttpServer origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        origin.setExecutor(Executors.newCachedThreadPool());
+        CountDownLatch firstEventSeen = new CountDownLatch(1);
+        AtomicBoolean streamed = new AtomicBoolean();
+        origin.createContext("/health/ready", ex -> reply(ex, "{\"status\":\"READY\"}"));
+        origin.createContext("/gdn/v1/environments/prod/events", ex -> {
+            ex.getResponseHeaders().add("Content-Type", "text/event-stream");
+            ex.sendResponseHeaders(200, 0);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write("data: one\n\n".getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                // the second event only once the client has the first: a buffering POP would wait here 5 s
+                streamed.set(firstEventSeen.await(5, TimeUnit.SECONDS));
+                out.write("data: two\n\n".getBytes(StandardCharsets.UTF_8));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        origin.start();
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            VarnishPop pop = f.startPop(VarnishPopConfig.belt("belt-s", "127.0.0.1", 0, f.popDir("s"),
+                    new Origin("127.0.0.1", origin.getAddress().getPort()), List.of()));
+            HttpResponse<InputStream> r = client.send(HttpRequest.newBuilder(pop.url().resolve("/gdn/v1/environments/prod/events"))
+                    .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, r.statusCode());
+            assertEquals("PASS", r.headers().firstValue("X-Cache").orElse(""));
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+                assertEquals("data: one", in.readLine());
+                firstEventSeen.countDown();
+                assertEquals("", in.readLine());
+                assertEquals("data: two", in.readLine());
+            }
+            assertTrue(streamed.get(), "the first event reached the client before the origin sent the second");
+        } finally {
+            origin.stop(0);
+        }
+    }
+
+    private static void reply(HttpExchange ex, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
     }
 
     @Test
