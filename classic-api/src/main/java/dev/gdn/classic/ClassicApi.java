@@ -6,6 +6,7 @@ import dev.gdn.classic.db.Database;
 import dev.gdn.classic.db.EmbeddedDatabase;
 import dev.gdn.classic.eval.ClassicRulesetSource;
 import dev.gdn.classic.eval.DatabaseLoader;
+import dev.gdn.node.cdn.CdnPurger;
 import dev.gdn.node.http.EvaluationService;
 import dev.gdn.node.http.HealthService;
 import dev.gdn.node.http.MetricsService;
@@ -35,6 +36,7 @@ public final class ClassicApi implements AutoCloseable {
     private final ClassicRepository repo;
     private final DatabaseLoader loader;
     private final RulesetRegistry registry;
+    private final CdnPurger purger;
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicBoolean draining = new AtomicBoolean();
     private final WebServer server;
@@ -62,6 +64,12 @@ public final class ClassicApi implements AutoCloseable {
         registry = new RulesetRegistry(() -> new HashSet<>(registryEnvironments()), null, "database");
         loader = new DatabaseLoader(db, repo, registry, config.checkInterval(), clock);
         loader.start();
+        // The versions loaded at start replace nothing a POP got from this process; every later one purges.
+        purger = config.cdnPurge().isEmpty() ? null : new CdnPurger(config.cdnPurge(), meters);
+        if (purger != null) {
+            registry.addListener(purger);
+            registry.environments().forEach(env -> registry.current(env).ifPresent(purger::loaded));
+        }
         ClassicRulesetSource source = new ClassicRulesetSource(registry, repo, clock);
         server = WebServer.builder()
                 .host(config.host())
@@ -115,6 +123,9 @@ public final class ClassicApi implements AutoCloseable {
         draining.set(true);
         server.stop();
         loader.close();
+        if (purger != null) {
+            purger.close();
+        }
         db.close();
         if (embedded != null) {
             try {

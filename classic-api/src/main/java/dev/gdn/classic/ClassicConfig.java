@@ -1,14 +1,28 @@
 package dev.gdn.classic;
 
 import dev.gdn.node.http.CdnPolicy;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * @param jdbcUrl    an external PostgreSQL, or null for the embedded one in {@code dataDir}
  * @param adminToken the admin API's bearer token
  * @param checkInterval the periodic check behind NOTIFY
+ * @param cdnPurge   CDN POPs (the suspenders') to purge by surrogate key after installing a new version of an
+ *                   environment; empty for none
  */
 public record ClassicConfig(String host, int port, String jdbcUrl, String dbUser, String dbPassword, Path dataDir,
-                            int embeddedDbPort, String adminToken, Duration checkInterval, Duration drainTimeout, CdnPolicy cdn) {
+                            int embeddedDbPort, String adminToken, Duration checkInterval, Duration drainTimeout, CdnPolicy cdn,
+                            List<URI> cdnPurge) {
+    public ClassicConfig {
+        cdnPurge = List.copyOf(cdnPurge);
+    }
+
+    /** A classic API that purges no CDN. */
+    public ClassicConfig(String host, int port, String jdbcUrl, String dbUser, String dbPassword, Path dataDir,
+                         int embeddedDbPort, String adminToken, Duration checkInterval, Duration drainTimeout, CdnPolicy cdn) {
+        this(host, port, jdbcUrl, dbUser, dbPassword, dataDir, embeddedDbPort, adminToken, checkInterval, drainTimeout, cdn, List.of());
+    }
 }

@@ -131,6 +131,16 @@ class GdnCommandTest {
     }
 
     @Test
+    void cdnPurgeUrlsAreCheckedBeforeAnythingStarts() throws IOException {
+        Run node = gdn("node", "--flags", flags().toString(), "--port", "0", "--cdn-purge", "ftp://127.0.0.1/");
+        assertEquals(ExitCodes.USAGE, node.exit());
+        assertTrue(node.err().contains("--cdn-purge 'ftp://127.0.0.1/' is not an http:// or https:// URL with a host"), node.err());
+        Run classic = gdn("classic", "--data-dir", dir.resolve("data").toString(), "--cdn-purge", "http:/no-host");
+        assertEquals(ExitCodes.USAGE, classic.exit());
+        assertTrue(classic.err().contains("--cdn-purge 'http:/no-host' is not an http:// or https:// URL with a host"), classic.err());
+    }
+
+    @Test
     void helpDocumentsExitCodes() {
         Run r = gdn("--help");
         assertEquals(0, r.exit());

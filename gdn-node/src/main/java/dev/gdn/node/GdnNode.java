@@ -1,5 +1,6 @@
 package dev.gdn.node;
 
+import dev.gdn.node.cdn.CdnPurger;
 import dev.gdn.node.grpc.RulesetWatchService;
 import dev.gdn.node.http.EvaluationService;
 import dev.gdn.node.http.HealthService;
@@ -52,6 +53,7 @@ public final class GdnNode implements AutoCloseable {
     private final RulesetRegistry registry;
     private final StoreLoader storeLoader;
     private final FlagFileLoader fileLoader;
+    private final CdnPurger purger;
     private final List<ObjectStore> stores = new ArrayList<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final Set<String> gaugedEnvironments = ConcurrentHashMap.newKeySet();
@@ -91,7 +93,16 @@ public final class GdnNode implements AutoCloseable {
             fileLoader = null;
         }
         registry.addListener(this::gaugeEnvironment);
-        registry.environments().forEach(env -> registry.current(env).ifPresent(this::gaugeEnvironment));
+        purger = config.cdnPurge().isEmpty() ? null : new CdnPurger(config.cdnPurge(), meters);
+        if (purger != null) {
+            registry.addListener(purger); // after each swap, so a POP never re-caches what this node no longer serves
+        }
+        registry.environments().forEach(env -> registry.current(env).ifPresent(r -> {
+            gaugeEnvironment(r);
+            if (purger != null) {
+                purger.loaded(r);
+            }
+        }));
 
         RulesetWatchService watch = new RulesetWatchService(registry);
         BindableService intercepted = () -> ServerInterceptors.intercept(watch, RulesetWatchService.apiKeyInterceptor());
@@ -177,6 +188,9 @@ public final class GdnNode implements AutoCloseable {
         }
         if (fileLoader != null) {
             fileLoader.close();
+        }
+        if (purger != null) {
+            purger.close();
         }
         stores.forEach(ObjectStore::close);
         LOG.log(Level.INFO, "stopped");

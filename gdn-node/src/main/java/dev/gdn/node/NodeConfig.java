@@ -1,6 +1,7 @@
 package dev.gdn.node;
 
 import dev.gdn.node.http.CdnPolicy;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,14 +19,26 @@ import java.util.Set;
  * @param serverKey  flag-file mode: the one server key accepted
  * @param drainTimeout on shutdown, how long readiness reports DRAINING before the listener closes and
  *                     in-flight requests are finished
+ * @param cdnPurge   CDN POPs to purge (HTTP PURGE by surrogate key) after swapping to a new version of an
+ *                   environment; empty for none
  */
 public record NodeConfig(String host, int port, String region, String nodeId, List<String> stores, List<Path> trust,
                          Set<String> envs, Path cacheDir, Path flagsFile, String clientKey, String serverKey,
-                         Duration pollInterval, Duration storeTimeout, Duration drainTimeout, CdnPolicy cdn) {
+                         Duration pollInterval, Duration storeTimeout, Duration drainTimeout, CdnPolicy cdn,
+                         List<URI> cdnPurge) {
     public NodeConfig {
         stores = List.copyOf(stores);
         trust = List.copyOf(trust);
         envs = Set.copyOf(envs);
+        cdnPurge = List.copyOf(cdnPurge);
+    }
+
+    /** A node that purges no CDN. */
+    public NodeConfig(String host, int port, String region, String nodeId, List<String> stores, List<Path> trust,
+                      Set<String> envs, Path cacheDir, Path flagsFile, String clientKey, String serverKey,
+                      Duration pollInterval, Duration storeTimeout, Duration drainTimeout, CdnPolicy cdn) {
+        this(host, port, region, nodeId, stores, trust, envs, cacheDir, flagsFile, clientKey, serverKey, pollInterval,
+                storeTimeout, drainTimeout, cdn, List.of());
     }
 
     /** The GDN-Served-By value: region and node id. */

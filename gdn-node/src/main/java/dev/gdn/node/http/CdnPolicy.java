@@ -10,6 +10,14 @@ import java.time.Duration;
 public record CdnPolicy(Duration sMaxAge, Duration staleWhileRevalidate, Duration staleIfError) {
     public static final CdnPolicy DEFAULT = new CdnPolicy(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofDays(1));
 
+    /**
+     * The surrogate key of an environment's cacheable answers ({@code Surrogate-Key} on the CDN GET): what a
+     * CDN purges when the environment gets a new version.
+     */
+    public static String surrogateKey(String environmentId) {
+        return "env-" + environmentId;
+    }
+
     String cacheControl() {
         return "public, max-age=0, s-maxage=" + sMaxAge.toSeconds() + ", stale-while-revalidate="
                 + staleWhileRevalidate.toSeconds() + ", stale-if-error=" + staleIfError.toSeconds();

@@ -182,7 +182,7 @@ public final class EvaluationService implements HttpService {
         LoadedRuleset rs = source.current(caller.environmentId()).orElseThrow(() -> notLoaded(caller));
         EvaluationContext ctx = contextFromUrl(req.path().pathParameters().get("context"));
         res.header(cdnCacheControl);
-        res.header(GdnHeaders.SURROGATE_KEY, "env-" + rs.environmentId());
+        res.header(GdnHeaders.SURROGATE_KEY, CdnPolicy.surrogateKey(rs.environmentId()));
         sendAll(req, res, rs, ctx, true);
     }
 

@@ -4,6 +4,8 @@ import dev.gdn.node.source.LoadedRuleset;
 import dev.gdn.node.source.RulesetSource;
 import dev.gdn.ruleset.json.JsonWriter;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -49,6 +51,7 @@ public final class HealthService implements HttpService {
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
         res.send("{\"status\":\"UP\"}");
+        closeIfAsked(req);
     }
 
     private void ready(ServerRequest req, ServerResponse res) {
@@ -86,5 +89,18 @@ public final class HealthService implements HttpService {
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
         res.send(JsonWriter.toJson(body));
+        closeIfAsked(req);
+    }
+
+    /**
+     * Helidon 4.5.0 answers a request that says {@code Connection: close} with the same header but keeps
+     * the socket open (helidon-io/helidon#12324). Health checkers that wait for the end of the connection,
+     * as Varnish's backend probes do, then time out and mark a healthy server sick; the exception makes
+     * Helidon close the connection once the response is written.
+     */
+    private static void closeIfAsked(ServerRequest req) {
+        if (req.headers().containsToken(HeaderValues.CONNECTION_CLOSE)) {
+            throw new CloseConnectionException("the client asked to close the connection");
+        }
     }
 }
