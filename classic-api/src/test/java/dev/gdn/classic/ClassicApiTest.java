@@ -99,6 +99,29 @@ class ClassicApiTest {
         assertEquals(404, fx.admin("PUT", "/admin/v1/environments/nowhere/flags", FLAGS_V1).status());
     }
 
+    /** SPEC §1: an upload with flag warnings is stored and says so; ?strict=true refuses it like an invalid one. */
+    @Test
+    void uploadReturnsWarningsAndStrictRefusesThem() {
+        fx.createEnvironment("warn");
+        String warned = "{\"flags\":{\"a\":{\"state\":\"ENABLED\",\"variants\":{\"x\":1,\"y\":2},\"defaultVariant\":\"x\","
+                + "\"targeting\":{\"sem_ver\":[{\"var\":\"v\"},\"===\",\"1.0.0\"]}}}}";
+        Http.Response strict = fx.admin("PUT", "/admin/v1/environments/warn/flags?strict=true", warned);
+        assertEquals(422, strict.status(), strict.body());
+        assertTrue(strict.body().contains("\"pointer\":\"/flags/a/targeting/sem_ver/1\",\"level\":\"error\""), strict.body());
+        assertEquals(0, ((List<?>) ClassicFixture.json(fx.admin("GET", "/admin/v1/environments/warn/versions", null).body())
+                .get("versions")).size(), "nothing stored");
+        assertEquals(400, fx.admin("PUT", "/admin/v1/environments/warn/flags?strict=yes", warned).status());
+
+        Http.Response ok = fx.admin("PUT", "/admin/v1/environments/warn/flags", warned);
+        assertEquals(201, ok.status(), ok.body());
+        List<?> warnings = (List<?>) ClassicFixture.json(ok.body()).get("warnings");
+        assertEquals(1, warnings.size(), ok.body());
+        assertTrue(ok.body().contains("\"pointer\":\"/flags/a/targeting/sem_ver/1\",\"level\":\"warning\",\"message\":"
+                + "\"sem_ver operator must be one of"), ok.body());
+        Http.Response clean = fx.admin("PUT", "/admin/v1/environments/warn/flags", FLAGS_V1);
+        assertEquals(List.of(), ClassicFixture.json(clean.body()).get("warnings"), clean.body());
+    }
+
     @Test
     void ifMatchGivesOptimisticConcurrency() {
         fx.createEnvironment("occ");

@@ -32,6 +32,9 @@ final class CompileCommand implements Callable<Integer> {
     @Option(names = "--version", required = true, paramLabel = "N", description = "ruleset version (a positive integer, increasing per environment)")
     long version;
 
+    @Option(names = "--strict", description = "refuse flag warnings too (SPEC §1), as a flag repository's CI would")
+    boolean strict;
+
     @Option(names = "--sign-key", required = true, paramLabel = "KEY", description = "signing key file from `gdn keygen`")
     Path signKey;
 
@@ -47,7 +50,7 @@ final class CompileCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.USAGE, "--version must be a positive integer, got " + version);
         }
         SigningKey key = KeyFiles.loadSigningKey(signKey);
-        FlagSet flags = InputFiles.compileFlags(flagsFile);
+        FlagSet flags = InputFiles.compileFlags(flagsFile, strict, spec.commandLine().getErr(), "compile");
         Ruleset ruleset = flags.toRuleset(environment, version, System.currentTimeMillis(), List.of());
         CompiledRuleset.of(ruleset); // a ruleset every reader can load, checked before anything is written
         byte[] envelope = Envelopes.sign(ruleset, key).toByteArray();

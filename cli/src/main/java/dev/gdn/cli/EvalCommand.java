@@ -57,7 +57,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        FlagSet flags = InputFiles.compileFlags(flagsFile);
+        FlagSet flags = InputFiles.compileFlags(flagsFile, false, spec.commandLine().getErr(), "eval");
         CompiledRuleset ruleset = CompiledRuleset.of(flags.toRuleset("default", 0, 0, List.of()));
         if (flagKey != null && !ruleset.hasFlag(flagKey)) {
             spec.commandLine().getErr().println("gdn eval: warning: " + flagsFile + " has no flag '" + flagKey + "'");

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             EvalCommand.class,
             CompileCommand.class,
+            LintCommand.class,
             InspectCommand.class,
             KeygenCommand.class,
             ApiKeyCommand.class,

@@ -106,6 +106,10 @@ final class InspectCommand implements Callable<Integer> {
                     HexFormat.of().formatHex(k.getSha256().toByteArray(), 0, Math.min(6, k.getSha256().size())), k.getName());
         }
         out.printf("  metadata:    %s%n", JsonWriter.toJson(ProtoValues.toJava(r.getMetadata())));
+        out.printf("  warnings:    %d%n", r.getWarningsCount());
+        for (dev.gdn.ruleset.proto.CompileWarning w : r.getWarningsList()) {
+            out.printf("    %s: warning: %s%n", w.getPointer(), w.getMessage());
+        }
         out.printf("flags (%d)%n", r.getFlagsCount());
         for (Flag f : r.getFlagsList()) {
             StringBuilder variants = new StringBuilder();
@@ -120,6 +124,9 @@ final class InspectCommand implements Callable<Integer> {
             out.printf("    variants:  %s%n", variants);
             if (f.hasTargeting()) {
                 out.printf("    targeting: %s%n", JsonWriter.toJson(RuleJson.toJson(f.getTargeting())));
+            }
+            if (!f.getTargetingError().isEmpty()) {
+                out.printf("    targeting: PARSE_ERROR on every evaluation: %s%n", f.getTargetingError());
             }
             if (f.getMetadata().getFieldsCount() > 0) {
                 out.printf("    metadata:  %s%n", JsonWriter.toJson(ProtoValues.toJava(f.getMetadata())));

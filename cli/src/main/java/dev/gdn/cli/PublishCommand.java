@@ -45,6 +45,9 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--env", required = true, paramLabel = "ENV", description = "environment id")
     String environment;
 
+    @Option(names = "--strict", description = "refuse flag warnings too (SPEC §1), as a flag repository's CI would")
+    boolean strict;
+
     @Option(names = "--sign-key", required = true, paramLabel = "KEY", description = "signing key file from `gdn keygen`")
     Path signKey;
 
@@ -76,7 +79,7 @@ final class PublishCommand implements Callable<Integer> {
         }
         SigningKey key = KeyFiles.loadSigningKey(signKey);
         TrustedKeys trusted = trust.isEmpty() ? TrustedKeys.of() : KeyFiles.loadTrusted(trust);
-        FlagSet flags = InputFiles.compileFlags(flagsFile);
+        FlagSet flags = InputFiles.compileFlags(flagsFile, strict, spec.commandLine().getErr(), "publish");
         Duration deadline = Durations.parse(timeout, "--timeout");
         WritePolicy policy = new WritePolicy(deadline, 3, Duration.ofMillis(100), Duration.ofSeconds(30));
         PrintWriter out = spec.commandLine().getOut();

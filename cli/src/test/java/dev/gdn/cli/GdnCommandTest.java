@@ -98,9 +98,83 @@ class GdnCommandTest {
         Run r = gdn("eval", "--flags", bad.toString());
         assertEquals(ExitCodes.BAD_INPUT, r.exit());
         assertEquals("", r.out());
-        assertTrue(r.err().contains(bad + ": invalid flag file (2 problems)"), r.err());
-        assertTrue(r.err().contains("/flags/x/defaultVariant: 'b' is not a variant of this flag"), r.err());
-        assertTrue(r.err().contains("/flags/x/targeting: unknown operator 'nope'"), r.err());
+        assertTrue(r.err().contains(bad + ": invalid flag file (1 error, 1 warning)"), r.err());
+        assertTrue(r.err().contains(bad + ":/flags/x/defaultVariant: error: 'b' is not a variant of this flag"), r.err());
+        assertTrue(r.err().contains(bad + ":/flags/x/targeting/nope: warning: unknown operator 'nope'"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    /** SPEC §1: warnings leave a file valid; every command that compiles prints them; --strict refuses them. */
+    @Test
+    void flagWarningsArePrintedAndStrictRefusesThem() throws IOException {
+        Path warn = dir.resolve("warn.json");
+        Files.writeString(warn, "{\"flags\":{\"x\":{\"state\":\"ENABLED\",\"variants\":{\"a\":1,\"b\":2},\"defaultVariant\":\"a\","
+                + "\"targeting\":{\"starts_with\":[\"abc\"]}}, \"y\":{\"state\":\"ENABLED\",\"variants\":{\"a\":1},\"defaultVariant\":\"a\"}}}");
+        Run r = gdn("eval", "--flags", warn.toString());
+        assertEquals(ExitCodes.OK, r.exit(), r.err());
+        assertTrue(r.err().contains("gdn eval: " + warn + ": 1 flag warning"), r.err());
+        assertTrue(r.err().contains(warn + ":/flags/x/targeting/starts_with: warning: 'starts_with' takes exactly 2 arguments, got 1"), r.err());
+        assertTrue(r.out().contains("\"key\":\"x\",\"value\":1,\"reason\":\"DEFAULT\""), r.out());
+
+        Path key = dir.resolve("keys");
+        assertEquals(ExitCodes.OK, gdn("keygen", "--out", key.toString()).exit());
+        Path signKey = key.resolve("gdn-signing.key");
+        Run compiled = gdn("compile", warn.toString(), "--env", "prod", "--version", "1", "--sign-key", signKey.toString(),
+                "-o", dir.resolve("a.pb").toString());
+        assertEquals(ExitCodes.OK, compiled.exit(), compiled.err());
+        assertTrue(compiled.err().contains("gdn compile: " + warn + ": 1 flag warning"), compiled.err());
+        Run inspect = gdn("inspect", dir.resolve("a.pb").toString());
+        assertTrue(inspect.out().contains("warnings:    1"), inspect.out());
+
+        Run strict = gdn("compile", warn.toString(), "--strict", "--env", "prod", "--version", "1", "--sign-key", signKey.toString(),
+                "-o", dir.resolve("b.pb").toString());
+        assertEquals(ExitCodes.BAD_INPUT, strict.exit());
+        assertTrue(strict.err().contains("invalid flag file (1 error; --strict: flag warnings count as errors)"), strict.err());
+        assertTrue(strict.err().contains(warn + ":/flags/x/targeting/starts_with: error: "), strict.err());
+        assertFalse(Files.exists(dir.resolve("b.pb")));
+    }
+
+    @Test
+    void lintPrintsEveryProblemAndExitsZeroOneOrTwo() throws IOException {
+        Path clean = flags();
+        Path warn = dir.resolve("warn.json");
+        Files.writeString(warn, "{\"flags\":{\"x\":{\"state\":\"ENABLED\",\"variants\":{\"a\":1},\"defaultVariant\":\"a\","
+                + "\"targeting\":{\"if\":[true,\"typo\",\"a\"]}}}}");
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "{\n  \"flags\": {,}\n}");
+
+        Run ok = gdn("lint", clean.toString());
+        assertEquals(0, ok.exit());
+        assertEquals("", ok.out());
+        assertEquals(0, gdn("lint", clean.toString(), warn.toString()).exit(), "warnings alone pass without --strict");
+        Run strict = gdn("lint", "--strict", clean.toString(), warn.toString());
+        assertEquals(1, strict.exit());
+        assertEquals(List.of(warn + ":/flags/x/targeting/if/1: warning: targeting returns 'typo', which is not a variant of flag 'x'"
+                + " (variants: a): GENERAL when this is reached"), strict.lines());
+        Run errors = gdn("lint", "--strict", warn.toString(), bad.toString(), dir.resolve("missing.json").toString());
+        assertEquals(2, errors.exit());
+        assertEquals(3, errors.lines().size(), errors.out());
+        assertTrue(errors.lines().get(1).startsWith(bad + ":(document): error: malformed JSON: "), errors.out());
+        assertTrue(errors.lines().get(1).endsWith("(line 2, column 13)"), errors.out());
+        assertEquals(dir.resolve("missing.json") + ":(document): error: no such flag file", errors.lines().get(2));
+
+        Run json = gdn("lint", "--json", warn.toString());
+        assertEquals(0, json.exit());
+        assertTrue(json.out().startsWith("{\"files\":[{\"file\":\"" + warn + "\",\"errors\":0,\"warnings\":1,\"problems\":[{\"pointer\":"
+                + "\"/flags/x/targeting/if/1\",\"level\":\"warning\",\"message\":\"targeting returns 'typo'"), json.out());
+    }
+
+    /** Issue 10: the flagd testbed's merged file evaluates, and lint --strict names its broken flags. */
+    @Test
+    void flagdTestbedMergedFile() {
+        Path merged = dev.gdn.node.conformance.FlagdTestbed.writeMerged(dir.resolve("testbed"));
+        Run eval = gdn("eval", "--flags", merged.toString(), "--flag", "starts-with-wrong-args-flag");
+        assertEquals(ExitCodes.OK, eval.exit(), eval.err());
+        assertEquals("{\"key\":\"starts-with-wrong-args-flag\",\"value\":\"fallback\",\"reason\":\"DEFAULT\",\"variant\":\"fallback\",\"metadata\":{}}",
+                eval.out().strip());
+        Run lint = gdn("lint", "--strict", merged.toString());
+        assertEquals(1, lint.exit(), lint.out());
+        assertTrue(lint.out().contains(merged + ":/flags/starts-with-wrong-args-flag/targeting/starts_with: warning: "), lint.out());
     }
 
     @Test
@@ -207,7 +281,7 @@ class GdnCommandTest {
         Path out = dir.resolve("b.pb");
         Run r = gdn("compile", bad.toString(), "--env", "prod", "--version", "1", "--sign-key", key, "-o", out.toString());
         assertEquals(ExitCodes.BAD_INPUT, r.exit());
-        assertTrue(r.err().contains("/flags/x/variants: needs at least one variant"), r.err());
+        assertTrue(r.err().contains(bad + ":/flags/x/variants: error: needs at least one variant"), r.err());
         assertFalse(Files.exists(out), "no output for a rejected file");
     }
 }

@@ -147,6 +147,10 @@ public final class GdnNode implements AutoCloseable {
                             .map(x -> (System.currentTimeMillis() - x.compiled().ruleset().getCreatedAtMillis()) / 1000.0).orElse(0.0))
                     .tag("environment", env).baseUnit("seconds").description("time since the served version was created")
                     .register(meters);
+            Gauge.builder("gdn.ruleset.flag.warnings", registry, reg -> reg.current(env)
+                            .map(x -> (double) x.compiled().ruleset().getWarningsCount()).orElse(0.0))
+                    .tag("environment", env).description("flag warnings (SPEC §1) in the served version's flag file")
+                    .register(meters);
         }
     }
 

@@ -62,6 +62,20 @@ class FlagFileModeTest {
         return f.post(node, "/ofrep/v1/evaluate/flags", "{\"context\":{}}", headers);
     }
 
+    /** SPEC §1: a file with flag warnings is served; the warnings are logged with their pointers and counted in /metrics. */
+    @Test
+    void flagWarningsAreLoggedAndCounted() throws Exception {
+        Files.writeString(flags, NodeFixture.flags(1).replace("\"targeting\": {\"var\": \"pick\"}",
+                "\"targeting\": {\"if\": [{\"ends_with\": [\"x\"]}, \"a\", {\"nope\": 1}]}"));
+        GdnNode node = f.startFileNode(flags, null, null);
+        assertTrue(loaderLog.stream().anyMatch(l -> l.contains("flag warning(s); each such flag evaluates as flagd does")), loaderLog::toString);
+        assertEquals(List.of("gdn_ruleset_flag_warnings{environment=\"default\"} 2.0"), f.metric(node, "gdn_ruleset_flag_warnings"));
+        Resp dynamic = f.post(node, "/ofrep/v1/evaluate/flags/dynamic-flag", "{\"context\":{}}");
+        assertEquals(400, dynamic.status(), dynamic::toString);
+        assertTrue(dynamic.text().contains("\"errorCode\":\"PARSE_ERROR\""), dynamic::text);
+        assertEquals(200, bulk(node).status(), "every other flag is served");
+    }
+
     @Test
     void noKeyNeededWithoutKeysAndEditsAreServed() throws Exception {
         GdnNode node = f.startFileNode(flags, null, null);

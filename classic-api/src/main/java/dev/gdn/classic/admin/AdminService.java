@@ -192,16 +192,19 @@ public final class AdminService implements HttpService {
     private void upload(ServerRequest req, ServerResponse res) {
         String env = req.path().pathParameters().get("env");
         byte[] source = body(req, MAX_UPLOAD_BYTES);
+        // ?strict=true: flag warnings are refused too (SPEC §1), for callers whose CI wants none
+        String strictParam = req.query().first("strict").orElse("false");
+        if (!strictParam.equals("true") && !strictParam.equals("false")) {
+            throw new BadRequest("?strict must be true or false, not '" + strictParam + "'");
+        }
+        boolean strict = Boolean.parseBoolean(strictParam);
         FlagSet flags;
         try {
-            flags = FlagdCompiler.compile(source);
+            flags = FlagdCompiler.compile(source, strict);
         } catch (FlagFileException e) {
-            List<Object> problems = new ArrayList<>();
-            for (CompileProblem p : e.problems()) {
-                problems.add(Map.of("pointer", p.pointer(), "message", p.message()));
-            }
-            Map<String, Object> body = error("invalid flag file: " + e.problems().size() + " problem(s); nothing was stored");
-            body.put("problems", problems);
+            Map<String, Object> body = error("invalid flag file: " + e.errors().size() + " error(s)"
+                    + (strict ? " (?strict=true: flag warnings count as errors)" : "") + "; nothing was stored");
+            body.put("problems", problemsJson(e.problems()));
             send(res, 422, body);
             return;
         }
@@ -210,7 +213,13 @@ public final class AdminService implements HttpService {
         ClassicRepository.VersionRow v = repo.upload(env, new String(source, StandardCharsets.UTF_8), flags, ifMatch, author(req), comment);
         installVersion(env, v.version());
         res.header(HeaderNames.ETAG, "\"" + v.version() + "\"");
-        send(res, 201, versionJson(v));
+        Map<String, Object> body = versionJson(v);
+        body.put("warnings", problemsJson(flags.warnings())); // never dropped: each such flag evaluates as flagd does
+        send(res, 201, body);
+    }
+
+    private static List<Object> problemsJson(List<CompileProblem> problems) {
+        return new ArrayList<>(problems.stream().map(CompileProblem::toJson).toList());
     }
 
     private void listVersions(ServerRequest req, ServerResponse res) {

@@ -77,6 +77,13 @@ public final class FlagFileLoader implements AutoCloseable {
         Ruleset r = flags.toRuleset(ENVIRONMENT, version, clock.millis(), keys);
         registry.install(LoadedRuleset.of(CompiledRuleset.of(r), null, file.toString(), clock.instant()));
         lastContent = content;
+        if (!flags.warnings().isEmpty()) {
+            // SPEC §1: a flag warning leaves the file valid; say which flags evaluate as flagd does (and /metrics counts them)
+            StringBuilder lines = new StringBuilder();
+            flags.warnings().forEach(w -> lines.append("\n  ").append(file).append(':').append(w));
+            LOG.log(Level.WARNING, "{0}: v{1} has {2} flag warning(s); each such flag evaluates as flagd does:{3}",
+                    file, version, flags.warnings().size(), lines);
+        }
     }
 
     private void checkForChange() {

@@ -1,6 +1,7 @@
 package dev.gdn.ruleset.compile;
 
 import dev.gdn.ruleset.proto.ApiKeyHash;
+import dev.gdn.ruleset.proto.CompileWarning;
 import dev.gdn.ruleset.proto.Flag;
 import dev.gdn.ruleset.proto.ObjectValue;
 import dev.gdn.ruleset.proto.Ruleset;
@@ -11,10 +12,13 @@ import java.util.List;
  *
  * @param flags        sorted by key
  * @param sourceSha256 hex SHA-256 of the source bytes
+ * @param warnings     the file's flag warnings (SPEC §1), in document order: each flag they name
+ *                     evaluates as flagd does; callers print them (and count them), never drop them
  */
-public record FlagSet(List<Flag> flags, ObjectValue metadata, String sourceSha256) {
+public record FlagSet(List<Flag> flags, ObjectValue metadata, String sourceSha256, List<CompileProblem> warnings) {
     public FlagSet {
         flags = List.copyOf(flags);
+        warnings = List.copyOf(warnings);
     }
 
     public Ruleset toRuleset(String environmentId, long version, long createdAtMillis, List<ApiKeyHash> apiKeys) {
@@ -26,6 +30,8 @@ public record FlagSet(List<Flag> flags, ObjectValue metadata, String sourceSha25
                 .setMetadata(metadata)
                 .addAllApiKeys(apiKeys)
                 .setSourceSha256(sourceSha256)
+                .addAllWarnings(warnings.stream()
+                        .map(w -> CompileWarning.newBuilder().setPointer(w.pointer()).setMessage(w.message()).build()).toList())
                 .build();
     }
 }

@@ -11,6 +11,7 @@ import dev.gdn.ruleset.proto.Flag;
 import dev.gdn.ruleset.proto.FlagState;
 import dev.gdn.ruleset.proto.Operation;
 import dev.gdn.ruleset.proto.Operator;
+import dev.gdn.ruleset.proto.Value;
 import dev.gdn.ruleset.proto.Variant;
 import dev.gdn.ruleset.proto.VariantType;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -30,21 +33,29 @@ import java.util.TreeMap;
 /**
  * Compiles an OpenFeature flagd flag-definition file (SPEC §1) into protobuf {@link Flag}s.
  *
- * <p>All problems are collected and reported together, each located by JSON pointer; a file with any
- * problem produces nothing. {@code $ref}s are inlined, operators and their arity are checked, and
- * literal targeting results are checked against the flag's variants, so none of these can surprise
- * anyone at evaluation time.
+ * <p>Every problem is collected and reported together, each located by JSON pointer. File errors
+ * (malformed JSON, no {@code flags} object, a flag without variants or with mixed variant types, a
+ * {@code defaultVariant} that names no variant, a {@code $ref} cycle) reject the file. Flag warnings leave
+ * it valid and are isolated to their flag, which is compiled to evaluate exactly as flagd does: wrong
+ * operator arity or an invalid {@code sem_ver} operator → that operation yields {@code null}; an unknown
+ * operator or a {@code $ref} to a missing evaluator → the flag evaluates to {@code PARSE_ERROR}; a literal
+ * result that names no variant → {@code GENERAL} when that branch is reached; odd fractional weights →
+ * flagd's result. Each {@code $evaluators} entry is compiled once and shared by every rule that names it.
  */
 public final class FlagdCompiler {
     /** Flag files may nest rules deeper than evaluation contexts may nest data. */
     static final int MAX_FILE_DEPTH = 128;
+    /** flagd's bound on fractional weights and on their sum (so {@code hash * total} fits in a signed long). */
+    static final long MAX_FRACTIONAL_WEIGHT = Integer.MAX_VALUE;
 
     private static final Set<String> TOP_LEVEL = Set.of("$schema", "flags", "$evaluators", "metadata");
     private static final Set<String> FLAG_PROPERTIES = Set.of("state", "variants", "defaultVariant", "targeting", "metadata");
     private static final Set<String> SEM_VER_OPERATORS = Set.of("=", "!=", ">", "<", ">=", "<=", "~", "^");
+    private static final Expr NULL = Expr.newBuilder().setLiteral(Value.newBuilder().setNullValue(true)).build();
 
     private final Set<CompileProblem> problems = new LinkedHashSet<>();
-    private Map<String, Object> evaluators = Map.of();
+    private Map<String, Object> evaluatorSources = Map.of();
+    private final Map<String, CompiledEvaluator> evaluators = new HashMap<>();
     private final Deque<String> refStack = new ArrayDeque<>();
 
     private FlagdCompiler() {
@@ -54,48 +65,70 @@ public final class FlagdCompiler {
         return compile(source.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The compiled flags and their warnings; throws when there is a file error. */
     public static FlagSet compile(byte[] source) throws FlagFileException {
+        return compile(source, false);
+    }
+
+    /**
+     * @param strict whether flag warnings are errors too ({@code --strict}: a flag repository's CI refuses them)
+     */
+    public static FlagSet compile(byte[] source, boolean strict) throws FlagFileException {
+        CompileReport report = check(source);
+        if (report.hasErrors()) {
+            throw new FlagFileException(report.problems());
+        }
+        if (strict && !report.problems().isEmpty()) {
+            throw new FlagFileException(report.problems().stream().map(CompileProblem::asError).toList());
+        }
+        return report.flagSet();
+    }
+
+    /** Every problem in the file, and the flags when it has no file error. Never throws for any input. */
+    public static CompileReport check(byte[] source) {
         Object document;
         try {
             document = new JsonReader(MAX_FILE_DEPTH).read(source);
         } catch (JsonReadException e) {
-            throw new FlagFileException(List.of(new CompileProblem("", e.getMessage())));
+            return new CompileReport(List.of(CompileProblem.error("", e.getMessage())), null);
         }
         return new FlagdCompiler().compileDocument(document, sha256Hex(source));
     }
 
-    private void problem(String pointer, String message) {
-        problems.add(new CompileProblem(pointer, message));
+    private void error(String pointer, String message) {
+        problems.add(CompileProblem.error(pointer, message));
+    }
+
+    private void warning(String pointer, String message) {
+        problems.add(CompileProblem.warning(pointer, message));
     }
 
     @SuppressWarnings("unchecked")
-    private FlagSet compileDocument(Object document, String sourceSha256) throws FlagFileException {
+    private CompileReport compileDocument(Object document, String sourceSha256) {
         if (!(document instanceof Map)) {
-            problem("", "a flag file must be a JSON object with a \"flags\" property, not " + describe(document));
-            throw new FlagFileException(new ArrayList<>(problems));
+            error("", "a flag file must be a JSON object with a \"flags\" property, not " + describe(document));
+            return new CompileReport(new ArrayList<>(problems), null);
         }
         Map<String, Object> root = (Map<String, Object>) document;
         for (String key : root.keySet()) {
             if (!TOP_LEVEL.contains(key)) {
-                problem(JsonPointer.append("", key), "unknown property (expected flags, $evaluators, metadata or $schema)");
+                warning(JsonPointer.append("", key), "unknown property, ignored (expected flags, $evaluators, metadata or $schema)");
             }
         }
         Object evals = root.get("$evaluators");
-        if (evals != null) {
-            if (evals instanceof Map) {
-                evaluators = (Map<String, Object>) evals;
-            } else {
-                problem("/$evaluators", "must be an object of named rules, not " + describe(evals));
-            }
+        if (evals instanceof Map) {
+            evaluatorSources = (Map<String, Object>) evals;
+        } else if (evals != null) {
+            error("/$evaluators", "must be an object of named rules, not " + describe(evals));
         }
         Map<String, Object> setMetadata = metadata(root.get("metadata"), "/metadata");
 
         List<Flag> flags = new ArrayList<>();
         Object flagsNode = root.get("flags");
         if (flagsNode == null) {
-            problem("/flags", "required property is missing");
+            error("/flags", root.containsKey("flags") ? "must be an object of flag key → flag, not null" : "required property is missing");
         } else if (!(flagsNode instanceof Map)) {
-            problem("/flags", "must be an object of flag key → flag, not " + describe(flagsNode));
+            error("/flags", "must be an object of flag key → flag, not " + describe(flagsNode));
         } else {
             Map<String, Object> sorted = new TreeMap<>((Map<String, Object>) flagsNode);
             for (Map.Entry<String, Object> e : sorted.entrySet()) {
@@ -106,59 +139,107 @@ public final class FlagdCompiler {
             }
         }
         // Evaluators no flag uses are still checked: a broken one is a bug waiting for its first $ref.
-        for (Map.Entry<String, Object> e : evaluators.entrySet()) {
-            refStack.push(e.getKey());
-            compileExpr(e.getValue(), JsonPointer.append("/$evaluators", e.getKey()), null, false);
-            refStack.pop();
+        for (String name : evaluatorSources.keySet()) {
+            evaluator(name, JsonPointer.append("/$evaluators", name));
         }
-        if (!problems.isEmpty()) {
-            throw new FlagFileException(new ArrayList<>(problems));
+        List<CompileProblem> all = sortedByPointer(problems);
+        if (all.stream().anyMatch(CompileProblem::isError)) {
+            return new CompileReport(all, null);
         }
-        return new FlagSet(flags, ProtoValues.toProtoObject(setMetadata), sourceSha256);
+        List<CompileProblem> warnings = all;
+        return new CompileReport(all, new FlagSet(flags, ProtoValues.toProtoObject(setMetadata), sourceSha256, warnings));
     }
 
-    /** Variant names and type of the flag being compiled, for checking literal targeting results. */
-    private record FlagScope(String key, Set<String> variants) {
+    /** Problems in document order of their pointers (flags are compiled in key order, evaluators on first use). */
+    private static List<CompileProblem> sortedByPointer(Set<CompileProblem> problems) {
+        List<CompileProblem> list = new ArrayList<>(problems);
+        // stable: problems at one pointer keep the order they were found in
+        list.sort((a, b) -> section(a.pointer()) - section(b.pointer()));
+        return list;
+    }
+
+    /** Top-level order: the document itself, unknown properties, $evaluators, flags, metadata. */
+    private static int section(String pointer) {
+        if (pointer.startsWith("/$evaluators")) {
+            return 1;
+        }
+        if (pointer.startsWith("/flags")) {
+            return 2;
+        }
+        if (pointer.startsWith("/metadata")) {
+            return 3;
+        }
+        return 0;
+    }
+
+    /** Where a rule's possible results go: checked against a flag's variants, or collected for an evaluator. */
+    private interface Results {
+        void literal(String pointer, Object value);
+    }
+
+    /** What compiling one rule learns besides its expression. */
+    private static final class RuleState {
+        /** Why the rule cannot be evaluated at all (flag evaluates to PARSE_ERROR), or null. */
+        String parseError;
+
+        void cannotEvaluate(String why) {
+            if (parseError == null) {
+                parseError = why;
+            }
+        }
+    }
+
+    /** A literal an evaluator may return, with where it is, to check against each flag that returns the evaluator. */
+    private record ResultLiteral(String pointer, Object value) {
+    }
+
+    /**
+     * An {@code $evaluators} entry, compiled once.
+     *
+     * @param expr       null when the entry is part of a cycle (a file error)
+     * @param parseError why it cannot be evaluated, or null
+     * @param results    the literals it may return
+     */
+    private record CompiledEvaluator(Expr expr, String parseError, List<ResultLiteral> results) {
     }
 
     @SuppressWarnings("unchecked")
     private Flag compileFlag(String key, Object node, String ptr) {
-        int before = problems.size();
         if (key.isEmpty()) {
-            problem(ptr, "flag key must not be empty");
+            error(ptr, "flag key must not be empty");
         }
         if (!(node instanceof Map)) {
-            problem(ptr, "a flag must be an object, not " + describe(node));
+            error(ptr, "a flag must be an object, not " + describe(node));
             return null;
         }
         Map<String, Object> flag = (Map<String, Object>) node;
         for (String k : flag.keySet()) {
             if (!FLAG_PROPERTIES.contains(k)) {
-                problem(JsonPointer.append(ptr, k),
-                        "unknown flag property (expected state, variants, defaultVariant, targeting or metadata)");
+                warning(JsonPointer.append(ptr, k),
+                        "unknown flag property, ignored (expected state, variants, defaultVariant, targeting or metadata)");
             }
         }
         Flag.Builder b = Flag.newBuilder().setKey(key);
 
         Object state = flag.get("state");
         if (state == null && !flag.containsKey("state")) {
-            problem(ptr + "/state", "required property is missing (ENABLED or DISABLED)");
+            error(ptr + "/state", "required property is missing (ENABLED or DISABLED)");
         } else if ("ENABLED".equals(state)) {
             b.setState(FlagState.ENABLED);
         } else if ("DISABLED".equals(state)) {
             b.setState(FlagState.DISABLED);
         } else {
-            problem(ptr + "/state", "must be \"ENABLED\" or \"DISABLED\", not " + describe(state));
+            error(ptr + "/state", "must be \"ENABLED\" or \"DISABLED\", not " + describe(state));
         }
 
         Set<String> variantNames = new LinkedHashSet<>();
         Object variants = flag.get("variants");
         if (variants == null) {
-            problem(ptr + "/variants", flag.containsKey("variants") ? "must be an object, not null" : "required property is missing");
+            error(ptr + "/variants", flag.containsKey("variants") ? "must be an object, not null" : "required property is missing");
         } else if (!(variants instanceof Map)) {
-            problem(ptr + "/variants", "must be an object of variant name → value, not " + describe(variants));
+            error(ptr + "/variants", "must be an object of variant name → value, not " + describe(variants));
         } else if (((Map<String, Object>) variants).isEmpty()) {
-            problem(ptr + "/variants", "needs at least one variant");
+            error(ptr + "/variants", "needs at least one variant");
         } else {
             VariantType type = null;
             String firstName = null;
@@ -166,14 +247,14 @@ public final class FlagdCompiler {
                 String vptr = JsonPointer.append(ptr + "/variants", v.getKey());
                 VariantType t = variantType(v.getValue());
                 if (t == null) {
-                    problem(vptr, "a variant value must be a boolean, string, number or object, not " + describe(v.getValue()));
+                    error(vptr, "a variant value must be a boolean, string, number or object, not " + describe(v.getValue()));
                     continue;
                 }
                 if (type == null) {
                     type = t;
                     firstName = v.getKey();
                 } else if (t != type) {
-                    problem(vptr, "variant is " + withArticle(typeName(t)) + " but variant '" + firstName + "' is "
+                    error(vptr, "variant is " + withArticle(typeName(t)) + " but variant '" + firstName + "' is "
                             + withArticle(typeName(type)) + ": all variants of a flag must have one type");
                     continue;
                 }
@@ -188,21 +269,27 @@ public final class FlagdCompiler {
         Object dv = flag.get("defaultVariant");
         if (dv instanceof String) {
             if (!variantNames.contains(dv) && variants instanceof Map && !((Map<String, Object>) variants).containsKey(dv)) {
-                problem(ptr + "/defaultVariant", "'" + dv + "' is not a variant of this flag" + knownVariants(variantNames));
+                error(ptr + "/defaultVariant", "'" + dv + "' is not a variant of this flag" + knownVariants(variantNames));
             }
             b.setDefaultVariant((String) dv);
         } else if (dv != null) {
-            problem(ptr + "/defaultVariant", "must be a variant name or null, not " + describe(dv));
+            error(ptr + "/defaultVariant", "must be a variant name or null, not " + describe(dv));
         }
 
-        Object targeting = flag.get("targeting");
-        if (targeting != null) {
+        if (flag.containsKey("targeting")) {
+            Object targeting = flag.get("targeting");
             String tptr = ptr + "/targeting";
-            if (!(targeting instanceof Map)) {
-                problem(tptr, "must be a JSON Logic object, not " + describe(targeting));
-            } else if (!((Map<String, Object>) targeting).isEmpty()) {
-                Expr e = compileExpr(targeting, tptr, new FlagScope(key, variantNames), true);
-                if (e != null) {
+            if (!(targeting instanceof Map) && targeting != null) {
+                // flagd applies whatever JSON is there as JSON Logic: a scalar is its own result.
+                warning(tptr, "should be a JSON Logic object, not " + describe(targeting) + ": it is evaluated as JSON Logic data");
+            }
+            if (!(targeting instanceof Map && ((Map<String, Object>) targeting).isEmpty())) {
+                FlagScope scope = new FlagScope(key, variantNames);
+                RuleState rule = new RuleState();
+                Expr e = compileExpr(targeting, tptr, (p, v) -> checkResultLiteral(v, p, scope), rule);
+                if (rule.parseError != null) {
+                    b.setTargetingError(rule.parseError);
+                } else {
                     b.setTargeting(e);
                 }
             }
@@ -210,7 +297,11 @@ public final class FlagdCompiler {
 
         Map<String, Object> md = metadata(flag.get("metadata"), ptr + "/metadata");
         b.setMetadata(ProtoValues.toProtoObject(md));
-        return problems.size() == before ? b.build() : null;
+        return b.build();
+    }
+
+    /** Variant names of the flag being compiled, for checking literal targeting results. */
+    private record FlagScope(String key, Set<String> variants) {
     }
 
     @SuppressWarnings("unchecked")
@@ -219,7 +310,7 @@ public final class FlagdCompiler {
             return Map.of();
         }
         if (!(node instanceof Map)) {
-            problem(ptr, "must be an object, not " + describe(node));
+            warning(ptr, "must be an object, not " + describe(node) + ": ignored");
             return Map.of();
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -228,37 +319,34 @@ public final class FlagdCompiler {
             if (v instanceof String || v instanceof Number || v instanceof Boolean) {
                 out.put(e.getKey(), v);
             } else {
-                problem(JsonPointer.append(ptr, e.getKey()), "metadata values must be strings, numbers or booleans, not " + describe(v));
+                warning(JsonPointer.append(ptr, e.getKey()),
+                        "metadata values must be strings, numbers or booleans, not " + describe(v) + ": this entry is left out");
             }
         }
         return out;
     }
 
     /**
-     * Compiles one JSON Logic value.
+     * Compiles one JSON Logic value. Problems are recorded, and the rule is compiled to what flagd makes
+     * of it: never null.
      *
-     * @param scope  the flag whose targeting this is, or null when compiling a shared evaluator on its own
-     * @param result whether this value can be the rule's result (then a literal must name a variant)
-     * @return the expression, or null when problems were recorded
+     * @param results where this value's possible results go, or null when it is not a result of the rule
      */
     @SuppressWarnings("unchecked")
-    private Expr compileExpr(Object node, String ptr, FlagScope scope, boolean result) {
+    private Expr compileExpr(Object node, String ptr, Results results, RuleState rule) {
         if (node instanceof Map && ((Map<String, Object>) node).size() == 1) {
             Map.Entry<String, Object> op = ((Map<String, Object>) node).entrySet().iterator().next();
-            return compileOperation(op.getKey(), op.getValue(), JsonPointer.append(ptr, op.getKey()), ptr, scope, result);
+            return compileOperation(op.getKey(), op.getValue(), JsonPointer.append(ptr, op.getKey()), results, rule);
         }
-        if (result && scope != null) {
-            checkResultLiteral(node, ptr, scope);
+        if (results != null) {
+            results.literal(ptr, node);
         }
         if (node instanceof List) {
             List<Object> items = (List<Object>) node;
             List<Expr> compiled = new ArrayList<>(items.size());
             boolean computed = false;
             for (int i = 0; i < items.size(); i++) {
-                Expr e = compileExpr(items.get(i), JsonPointer.append(ptr, i), scope, false);
-                if (e == null) {
-                    return null;
-                }
+                Expr e = compileExpr(items.get(i), JsonPointer.append(ptr, i), null, rule);
                 computed |= !e.hasLiteral();
                 compiled.add(e);
             }
@@ -276,29 +364,23 @@ public final class FlagdCompiler {
             return; // null: the default variant applies
         } else if (node instanceof String) {
             name = (String) node;
-        } else if (node instanceof Boolean) {
-            name = node.toString();
-        } else if (node instanceof Number) {
+        } else if (node instanceof Boolean || node instanceof Number) {
             name = node.toString();
         } else {
-            problem(ptr, "a targeting result must be a variant name (or null), not " + describe(node));
+            warning(ptr, "a targeting result must be a variant name (or null), not " + describe(node)
+                    + ": flag '" + scope.key() + "' evaluates to GENERAL when this is reached");
             return;
         }
         if (!scope.variants().contains(name)) {
-            problem(ptr, "targeting returns '" + name + "', which is not a variant of flag '" + scope.key() + "'"
-                    + knownVariants(scope.variants()));
+            warning(ptr, "targeting returns '" + name + "', which is not a variant of flag '" + scope.key() + "'"
+                    + knownVariants(scope.variants()) + ": GENERAL when this is reached");
         }
     }
 
     @SuppressWarnings("unchecked")
-    private Expr compileOperation(String name, Object rawArgs, String argsPtr, String opPtr, FlagScope scope, boolean result) {
+    private Expr compileOperation(String name, Object rawArgs, String argsPtr, Results results, RuleState rule) {
         if ("$ref".equals(name)) {
-            return compileRef(rawArgs, argsPtr, scope, result);
-        }
-        Operator op = Operators.byName(name);
-        if (op == null) {
-            problem(opPtr, "unknown operator '" + name + "'");
-            return null;
+            return compileRef(rawArgs, argsPtr, results, rule);
         }
         List<Object> args;
         List<String> argPtrs = new ArrayList<>();
@@ -312,38 +394,46 @@ public final class FlagdCompiler {
             args.add(rawArgs);
             argPtrs.add(argsPtr);
         }
+        Operator op = Operators.byName(name);
+        if (op == null) {
+            warning(argsPtr, "unknown operator '" + name + "': the flag evaluates to PARSE_ERROR");
+            rule.cannotEvaluate("unknown operator '" + name + "' at " + argsPtr);
+            compileForDiagnostics(args, argPtrs, rule);
+            return NULL;
+        }
         Operators.Arity arity = Operators.arity(op);
         if (!arity.accepts(args.size())) {
-            problem(argsPtr, "'" + name + "' takes " + arity.describe() + ", got " + args.size());
-            return null;
+            warning(argsPtr, "'" + name + "' takes " + arity.describe() + ", got " + args.size() + ": the operation yields null");
+            compileForDiagnostics(args, argPtrs, rule);
+            return NULL;
         }
         if (op == Operator.FRACTIONAL) {
-            return compileFractional(args, argPtrs, argsPtr, scope, result);
+            return compileFractional(args, argPtrs, argsPtr, results, rule);
         }
-        boolean ok = true;
         Operation.Builder ob = Operation.newBuilder().setOperator(op);
         for (int i = 0; i < args.size(); i++) {
-            boolean argIsResult = result && isResultArgument(op, i, args.size());
-            Expr e = compileExpr(args.get(i), argPtrs.get(i), scope, argIsResult);
-            if (e == null) {
-                ok = false;
-                continue;
-            }
-            ob.addArgs(e);
-        }
-        if (!ok) {
-            return null;
+            boolean argIsResult = results != null && isResultArgument(op, i, args.size());
+            ob.addArgs(compileExpr(args.get(i), argPtrs.get(i), argIsResult ? results : null, rule));
         }
         if (op == Operator.VAR && !args.isEmpty()) { // {"var": []} is the whole data, like {"var": ""}
             checkVarPath(args.get(0), argPtrs.get(0));
         } else if (op == Operator.SEM_VER) {
             Object sop = args.get(1);
-            if (!(sop instanceof Map) && !(sop instanceof String && SEM_VER_OPERATORS.contains(sop))) {
-                problem(argPtrs.get(1), "sem_ver operator must be one of = != > < >= <= ~ ^, not " + describe(sop));
-                return null;
+            if (!(sop instanceof Map && ((Map<String, Object>) sop).size() == 1)
+                    && !(sop instanceof String && SEM_VER_OPERATORS.contains(sop))) {
+                warning(argPtrs.get(1), "sem_ver operator must be one of = != > < >= <= ~ ^, not " + describe(sop)
+                        + ": the operation yields null");
+                return NULL;
             }
         }
         return Expr.newBuilder().setOperation(ob).build();
+    }
+
+    /** Compiles arguments that will not be used, so problems inside them are still reported. */
+    private void compileForDiagnostics(List<Object> args, List<String> ptrs, RuleState rule) {
+        for (int i = 0; i < args.size(); i++) {
+            compileExpr(args.get(i), ptrs.get(i), null, rule);
+        }
     }
 
     /** Which arguments of an operator flow into its result: the branches of if / ?:, the argument of log. */
@@ -359,28 +449,56 @@ public final class FlagdCompiler {
             return; // computed path
         }
         if (!(path == null || path instanceof String || path instanceof Number)) {
-            problem(ptr, "a var path must be a string or a number, not " + describe(path));
+            warning(ptr, "a var path should be a string or a number, not " + describe(path)
+                    + ": it is read as JavaScript's String() of it");
         }
     }
 
-    private Expr compileRef(Object target, String ptr, FlagScope scope, boolean result) {
+    private Expr compileRef(Object target, String ptr, Results results, RuleState rule) {
         if (!(target instanceof String)) {
-            problem(ptr, "$ref must name an evaluator (a string), not " + describe(target));
-            return null;
+            warning(ptr, "$ref must name an evaluator (a string), not " + describe(target) + ": the flag evaluates to PARSE_ERROR");
+            rule.cannotEvaluate("$ref to " + describe(target) + " at " + ptr);
+            return NULL;
         }
         String name = (String) target;
-        if (!evaluators.containsKey(name)) {
-            problem(ptr, "$ref to missing evaluator '" + name + "'"
-                    + (evaluators.isEmpty() ? " (the file has no $evaluators)" : " (defined: " + String.join(", ", evaluators.keySet()) + ")"));
-            return null;
+        if (!evaluatorSources.containsKey(name)) {
+            warning(ptr, "$ref to missing evaluator '" + name + "'"
+                    + (evaluatorSources.isEmpty() ? " (the file has no $evaluators)" : " (defined: " + String.join(", ", evaluatorSources.keySet()) + ")")
+                    + ": the flag evaluates to PARSE_ERROR");
+            rule.cannotEvaluate("$ref to missing evaluator '" + name + "' at " + ptr);
+            return NULL;
         }
         if (refStack.contains(name)) {
-            problem(ptr, "$ref cycle: " + String.join(" → ", reversed(refStack)) + " → " + name);
-            return null;
+            error(ptr, "$ref cycle: " + String.join(" → ", reversed(refStack)) + " → " + name);
+            return NULL;
+        }
+        CompiledEvaluator ev = evaluator(name, ptr);
+        if (ev.parseError() != null) {
+            rule.cannotEvaluate(ev.parseError());
+        }
+        if (results != null) {
+            for (ResultLiteral r : ev.results()) {
+                results.literal(r.pointer(), r.value());
+            }
+        }
+        return ev.expr() == null ? NULL : ev.expr();
+    }
+
+    /** The evaluator compiled once, on first use; a protobuf message is immutable, so every $ref shares it. */
+    private CompiledEvaluator evaluator(String name, String refPtr) {
+        CompiledEvaluator done = evaluators.get(name);
+        if (done != null) {
+            return done;
         }
         refStack.push(name);
         try {
-            return compileExpr(evaluators.get(name), JsonPointer.append("/$evaluators", name), scope, result);
+            List<ResultLiteral> results = new ArrayList<>();
+            RuleState rule = new RuleState();
+            Expr e = compileExpr(evaluatorSources.get(name), JsonPointer.append("/$evaluators", name),
+                    (p, v) -> results.add(new ResultLiteral(p, v)), rule);
+            CompiledEvaluator ev = new CompiledEvaluator(e, rule.parseError, Collections.unmodifiableList(results));
+            evaluators.put(name, ev);
+            return ev;
         } finally {
             refStack.pop();
         }
@@ -388,76 +506,94 @@ public final class FlagdCompiler {
 
     private static List<String> reversed(Deque<String> stack) {
         List<String> list = new ArrayList<>(stack);
-        java.util.Collections.reverse(list);
+        Collections.reverse(list);
         return list;
     }
 
+    /**
+     * {@code fractional [bucketBy?, [variant, weight?], ...]} compiled to what flagd does with it: entries
+     * flagd cannot parse, non-integral weights and weights (or sums) beyond 2^31-1 make the operation yield
+     * null; negative weights count 0 and all-zero weights yield null at evaluation.
+     */
     @SuppressWarnings("unchecked")
-    private Expr compileFractional(List<Object> args, List<String> ptrs, String argsPtr, FlagScope scope, boolean result) {
+    private Expr compileFractional(List<Object> args, List<String> ptrs, String argsPtr, Results results, RuleState rule) {
         Operation.Builder ob = Operation.newBuilder().setOperator(Operator.FRACTIONAL);
-        boolean ok = true;
         int start = 0;
         if (!(args.get(0) instanceof List)) {
             // An optional first expression that yields the bucketing string.
-            Expr bucketBy = compileExpr(args.get(0), ptrs.get(0), scope, false);
-            if (bucketBy == null) {
-                ok = false;
-            } else {
-                ob.addArgs(bucketBy);
-            }
+            ob.addArgs(compileExpr(args.get(0), ptrs.get(0), null, rule));
             start = 1;
         }
         if (args.size() - start < 1) {
-            problem(argsPtr, "fractional needs at least one [variant, weight] entry");
-            return null;
+            warning(argsPtr, "fractional needs at least one [variant, weight] entry: the operation yields null");
+            return NULL;
         }
-        boolean allLiteralZero = true;
+        boolean valid = true;
+        boolean allLiteral = true;
+        long literalSum = 0;
         for (int i = start; i < args.size(); i++) {
             Object entry = args.get(i);
             String eptr = ptrs.get(i);
-            if (!(entry instanceof List) || ((List<Object>) entry).isEmpty() || ((List<Object>) entry).size() > 2) {
-                problem(eptr, "a fractional entry must be [variant, weight] or [variant], not " + describe(entry));
-                ok = false;
-                allLiteralZero = false;
+            if (!(entry instanceof List) || ((List<Object>) entry).isEmpty()) {
+                warning(eptr, "a fractional entry must be [variant, weight] or [variant], not "
+                        + (entry instanceof List ? "an empty array" : describe(entry)) + ": the operation yields null");
+                valid = false;
                 continue;
             }
             List<Object> parts = (List<Object>) entry;
-            Expr nameExpr = compileExpr(parts.get(0), JsonPointer.append(eptr, 0), scope, result);
-            Object weight = parts.size() > 1 ? parts.get(1) : null;
-            Expr weightExpr = null;
-            if (parts.size() > 1) {
+            if (parts.size() > 2) {
+                warning(JsonPointer.append(eptr, 2), "a fractional entry is [variant, weight]: the items after the weight are ignored");
+            }
+            Object name = parts.get(0);
+            String nptr = JsonPointer.append(eptr, 0);
+            boolean computedName = name instanceof Map && ((Map<String, Object>) name).size() == 1;
+            if (!computedName && !(name == null || name instanceof String || name instanceof Boolean || name instanceof Number)) {
+                warning(nptr, "a fractional variant must be a string, boolean, number or null (or a rule), not "
+                        + describe(name) + ": the operation yields null");
+                valid = false;
+            }
+            Expr nameExpr = compileExpr(name, nptr, results, rule);
+            ArrayExpr.Builder ab = ArrayExpr.newBuilder().addItems(nameExpr);
+            if (parts.size() > 1 && parts.get(1) != null) { // a null weight counts 1, like an absent one
+                Object weight = parts.get(1);
+                String wptr = JsonPointer.append(eptr, 1);
                 if (weight instanceof Number) {
-                    if (((Number) weight).doubleValue() < 0) {
-                        problem(JsonPointer.append(eptr, 1), "a weight must not be negative, got " + weight);
-                        ok = false;
-                    } else if (((Number) weight).doubleValue() >= 1) {
-                        allLiteralZero = false;
+                    double w = ((Number) weight).doubleValue();
+                    if (w != Math.rint(w)) {
+                        warning(wptr, "a weight must be a whole number, not " + weight + ": the operation yields null");
+                        valid = false;
+                    } else if (w > MAX_FRACTIONAL_WEIGHT) {
+                        warning(wptr, "a weight must be at most " + MAX_FRACTIONAL_WEIGHT + ", not " + weight + ": the operation yields null");
+                        valid = false;
+                    } else if (w < 0) {
+                        warning(wptr, "a negative weight counts 0, got " + weight);
+                    } else {
+                        literalSum += (long) w;
                     }
                 } else if (weight instanceof Map && ((Map<String, Object>) weight).size() == 1) {
-                    allLiteralZero = false; // computed weight
+                    allLiteral = false; // computed: checked at evaluation
                 } else {
-                    problem(JsonPointer.append(eptr, 1), "a weight must be a number or a rule, not " + describe(weight));
-                    ok = false;
+                    warning(wptr, "a weight must be a number or a rule, not " + describe(weight) + ": the operation yields null");
+                    valid = false;
                 }
-                weightExpr = compileExpr(weight, JsonPointer.append(eptr, 1), scope, false);
+                ab.addItems(compileExpr(weight, wptr, null, rule));
             } else {
-                allLiteralZero = false; // absent weight counts 1
-            }
-            if (nameExpr == null || (parts.size() > 1 && weightExpr == null)) {
-                ok = false;
-                continue;
-            }
-            ArrayExpr.Builder ab = ArrayExpr.newBuilder().addItems(nameExpr);
-            if (weightExpr != null) {
-                ab.addItems(weightExpr);
+                literalSum += 1;
             }
             ob.addArgs(Expr.newBuilder().setArray(ab));
         }
-        if (ok && allLiteralZero) {
-            problem(argsPtr, "fractional weights sum to 0: no variant can ever be chosen");
-            return null;
+        if (!valid) {
+            return NULL;
         }
-        return ok ? Expr.newBuilder().setOperation(ob).build() : null;
+        if (allLiteral && literalSum > MAX_FRACTIONAL_WEIGHT) {
+            warning(argsPtr, "fractional weights sum to " + literalSum + ", more than " + MAX_FRACTIONAL_WEIGHT
+                    + ": the operation yields null");
+            return NULL;
+        }
+        if (allLiteral && literalSum == 0) {
+            warning(argsPtr, "fractional weights sum to 0: the operation yields null (the default variant)");
+        }
+        return Expr.newBuilder().setOperation(ob).build();
     }
 
     private static VariantType variantType(Object v) {

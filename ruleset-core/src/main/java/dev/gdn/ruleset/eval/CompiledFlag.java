@@ -49,9 +49,15 @@ final class CompiledFlag {
         if (disabled) {
             this.fixedResult = FlagResult.success(key, null, null, Reason.DISABLED, metadata);
             this.targeting = null;
+        } else if (!flag.getTargetingError().isEmpty()) {
+            // SPEC §1: a rule flagd cannot parse (unknown operator, $ref to a missing evaluator) fails every evaluation
+            this.fixedResult = FlagResult.error(key, ErrorCode.PARSE_ERROR,
+                    "targeting rule cannot be evaluated: " + flag.getTargetingError(), metadata);
+            this.targeting = null;
         } else if (!flag.hasTargeting()) {
+            // no default variant: nothing static to serve, so the caller's default with reason DEFAULT (flagd)
             this.fixedResult = dv == null
-                    ? FlagResult.success(key, null, null, Reason.STATIC, metadata)
+                    ? defaultResult
                     : FlagResult.success(key, values.get(dv), dv, Reason.STATIC, metadata);
             this.targeting = null;
         } else {

@@ -5,25 +5,35 @@ final class FlagdNodes {
     private FlagdNodes() {
     }
 
-    /** Bucket totals must stay below 2^32 so {@code h * total} fits in an unsigned 64-bit product. */
-    private static final long MAX_TOTAL_WEIGHT = 0xffffffffL;
+    /** flagd's bound on each weight and on their sum: {@code h * total} then fits in a signed 64-bit product. */
+    private static final long MAX_TOTAL_WEIGHT = Integer.MAX_VALUE;
+    /** A weight flagd refuses (not a whole number, not a number, too large): the operation yields null. */
+    private static final long INVALID_WEIGHT = -1;
 
     /**
-     * {@code fractional [bucketBy?, [variant, weight?], ...]} per SPEC §2: MurmurHash3 x86 32 (seed 0)
-     * of the UTF-8 bucket string, {@code bucket = (h * total) >>> 32}, the first variant whose running
-     * weight sum exceeds the bucket wins.
+     * {@code fractional [bucketBy?, [variant, weight?], ...]} per SPEC §2, as flagd evaluates it: MurmurHash3
+     * x86 32 (seed 0) of the UTF-8 bucket string, {@code bucket = (h * total) >>> 32}, the first variant
+     * whose running weight sum exceeds the bucket wins.
      */
     static final class Fractional extends Node {
         private final Node bucketBy;       // null: flagKey + targetingKey
         private final Node[] names;
+        private final boolean computedNames;
         private final Node[] weights;      // null entry: weight 1
         private final long[] constantRunningSums; // non-null when every weight is a literal
+        private final boolean constantInvalid;    // literal weights flagd refuses: always null
 
         Fractional(Node bucketBy, Node[] names, Node[] weights) {
             this.bucketBy = bucketBy;
             this.names = names;
             this.weights = weights;
+            boolean computed = false;
+            for (Node n : names) {
+                computed |= n.constantValue() == NOT_CONSTANT;
+            }
+            this.computedNames = computed;
             long[] sums = new long[names.length];
+            boolean invalid = false;
             long running = 0;
             for (int i = 0; i < names.length; i++) {
                 Object w = weights[i] == null ? (Object) 1L : weights[i].constantValue();
@@ -31,60 +41,95 @@ final class FlagdNodes {
                     sums = null;
                     break;
                 }
-                running += weight(w);
+                long weight = weight(w);
+                invalid |= weight == INVALID_WEIGHT;
+                running += Math.max(weight, 0);
                 sums[i] = running;
             }
             this.constantRunningSums = sums;
+            this.constantInvalid = invalid || (sums != null && running > MAX_TOTAL_WEIGHT);
         }
 
-        /** A weight: integral part of a number, negatives (and non-numbers) count as 0, capped so sums cannot overflow. */
+        /**
+         * A weight as flagd reads it: null counts 1, a negative whole number 0; anything but a whole number
+         * up to 2^31-1 is {@link #INVALID_WEIGHT}.
+         */
         static long weight(Object w) {
+            if (w == null) {
+                return 1;
+            }
             if (!(w instanceof Number)) {
-                return 0;
+                return INVALID_WEIGHT;
             }
             double d = ((Number) w).doubleValue();
-            if (!(d > 0)) {
-                return 0;
+            if (d != Math.rint(d) || d > MAX_TOTAL_WEIGHT) { // NaN and infinities included
+                return INVALID_WEIGHT;
             }
-            return (long) Math.min(Math.floor(d), (double) MAX_TOTAL_WEIGHT);
+            return d < 0 ? 0 : (long) d;
         }
 
         @Override
         Object eval(Frame frame, Object data) {
-            String key;
+            if (constantInvalid) {
+                return null;
+            }
+            String key = null;
             if (bucketBy != null) {
                 Object b = bucketBy.eval(frame, data);
-                if (!(b instanceof String)) {
+                if (b instanceof String) {
+                    key = (String) b;
+                } else if (b != null) {
+                    return null; // flagd: a bucketing value that is neither a string nor null fails the operation
+                }
+            }
+            String targetingKey = null;
+            if (key == null) {
+                // no bucketBy, or it yielded null: flagKey + targetingKey, when there is a non-empty one
+                Object tk = frame.context.get("targetingKey");
+                if (!(tk instanceof String) || ((String) tk).isEmpty()) {
                     return null;
                 }
-                key = (String) b;
-            } else {
-                Object targetingKey = frame.context.get("targetingKey");
-                if (!(targetingKey instanceof String)) {
-                    return null;
-                }
-                key = null;
+                targetingKey = (String) tk;
             }
             long[] sums = constantRunningSums;
             if (sums == null) {
                 sums = new long[names.length];
                 long running = 0;
                 for (int i = 0; i < names.length; i++) {
-                    running += weights[i] == null ? 1 : weight(weights[i].eval(frame, data));
+                    long w = weights[i] == null ? 1 : weight(weights[i].eval(frame, data));
+                    if (w == INVALID_WEIGHT) {
+                        return null;
+                    }
+                    running += w;
                     sums[i] = running;
+                }
+                if (running > MAX_TOTAL_WEIGHT) {
+                    return null;
                 }
             }
             long total = sums.length == 0 ? 0 : sums[sums.length - 1];
-            if (total <= 0 || total > MAX_TOTAL_WEIGHT) {
+            if (total <= 0) {
                 return null;
             }
+            Object[] chosenNames = null;
+            if (computedNames) {
+                // flagd checks every entry before choosing: a computed name that is an object or array fails the operation
+                chosenNames = new Object[names.length];
+                for (int i = 0; i < names.length; i++) {
+                    Object n = names[i].eval(frame, data);
+                    if (n instanceof java.util.Map || n instanceof java.util.List) {
+                        return null;
+                    }
+                    chosenNames[i] = n;
+                }
+            }
             // flagKey + targetingKey hashed as one UTF-8 string, without building it
-            int hash = key != null ? Murmur3.hash32Utf8(key, "") : Murmur3.hash32Utf8(frame.flagKey, (String) frame.context.get("targetingKey"));
+            int hash = key != null ? Murmur3.hash32Utf8(key, "") : Murmur3.hash32Utf8(frame.flagKey, targetingKey);
             long h = hash & 0xffffffffL;
             long bucket = (h * total) >>> 32;
             for (int i = 0; i < sums.length; i++) {
                 if (sums[i] > bucket) {
-                    return names[i].eval(frame, data);
+                    return chosenNames != null ? chosenNames[i] : names[i].eval(frame, data);
                 }
             }
             return null; // unreachable: bucket < total

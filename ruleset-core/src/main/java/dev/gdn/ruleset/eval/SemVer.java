@@ -4,14 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A SemVer 2.0.0 version (an optional leading v/V accepted), ordered by SemVer precedence; build
- * metadata is ignored. Numeric parts are kept as their digits (SemVer sets no size limit, and without
+ * A SemVer 2.0.0 version (an optional leading v/V accepted, and flagd's shorthands {@code 1} and
+ * {@code 1.2} for 1.0.0 and 1.2.0), ordered by SemVer precedence; build metadata is ignored. Numeric parts are kept as their digits (SemVer sets no size limit, and without
  * leading zeros a longer number is larger), so any size compares exactly.
  */
 record SemVer(String major, String minor, String patch, String[] preRelease) implements Comparable<SemVer> {
     private static final String[] NO_PRE_RELEASE = new String[0];
 
-    /** The version, or null when {@code text} is not SemVer 2.0.0. Hand-written: this runs on the hot path. */
+    /** The version, or null when {@code text} is neither SemVer 2.0.0 nor a shorthand. Hand-written: this runs on the hot path. */
     static SemVer parse(String text) {
         int n = text.length();
         int i = 0;
@@ -30,7 +30,11 @@ record SemVer(String major, String minor, String patch, String[] preRelease) imp
             }
             core[part] = text.substring(start, i);
             if (part < 2) {
-                if (i >= n || text.charAt(i) != '.') {
+                if (i == n) {
+                    // "1" and "1.2" are 1.0.0 and 1.2.0 (flagd's Go semver shorthand), with nothing after them
+                    return new SemVer(core[0], part == 0 ? "0" : core[1], "0", NO_PRE_RELEASE);
+                }
+                if (text.charAt(i) != '.') {
                     return null;
                 }
                 i++;

@@ -113,10 +113,13 @@ class EvaluationSemanticsTest {
                 .findFirst().orElseThrow().hasTargeting(), "{} compiles to no targeting");
     }
 
-    /** SPEC §2 step 3 does not say what a flag with neither targeting nor a default variant gives; GDN says STATIC, no value. */
+    /**
+     * SPEC §2 step 3 does not say what a flag with neither targeting nor a default variant gives; flagd (and
+     * the testbed's @no-default-variant scenarios) say reason DEFAULT, no value: the caller's default applies.
+     */
     @Test
     void noTargetingAndNoDefaultIsStaticWithoutValue() {
-        assertSuccess(eval("no-default-static", "{}"), null, null, Reason.STATIC);
+        assertSuccess(eval("no-default-static", "{}"), null, null, Reason.DEFAULT);
     }
 
     @Test

@@ -63,11 +63,14 @@ class FlagdStringOperatorsTest {
         assertEquals(expected, evalJs(rule, data), rule);
     }
 
-    /** Invalid input (per SemVer 2.0.0, after an optional v/V) gives null, for every operator. */
+    /** Invalid input (per SemVer 2.0.0 and flagd's 1 / 1.2 shorthands, after an optional v/V) gives null, for every operator. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            "1.2"
-            "1"
+            "1.2-beta"
+            "1+build"
+            "1."
+            "1.2."
+            "01"
             "1.2.3.4"
             "01.2.3"
             "1.02.3"
@@ -82,8 +85,7 @@ class FlagdStringOperatorsTest {
             ""
             "x1.2.3"
             null
-            1
-            1.5
+            1.5e300
             true
             {"var": "missing"}
             {"var": "obj"}
@@ -96,11 +98,14 @@ class FlagdStringOperatorsTest {
         }
     }
 
-    /** Operands are stringified: a number in the context is compared as its string (never a valid version). */
+    /** Operands are stringified: a number in the context is compared as its string, a shorthand version (flagd). */
     @Test
     void numericOperandsAreStringified() {
-        assertEquals("null", evalJs("{\"sem_ver\": [{\"var\": \"v\"}, \">\", \"1.0.0\"]}", "{\"v\": 2}"));
-        assertEquals("null", evalJs("{\"sem_ver\": [{\"var\": \"v\"}, \"=\", \"1.5\"]}", "{\"v\": 1.5}"));
+        assertEquals("true", evalJs("{\"sem_ver\": [{\"var\": \"v\"}, \">\", \"1.0.0\"]}", "{\"v\": 2}"));
+        assertEquals("true", evalJs("{\"sem_ver\": [{\"var\": \"v\"}, \"=\", \"1.5\"]}", "{\"v\": 1.5}"));
+        assertEquals("false", evalJs("{\"sem_ver\": [{\"var\": \"v\"}, \">\", \"1.1\"]}", "{\"v\": 1.1}"));
+        assertEquals("true", evalJs("{\"sem_ver\": [{\"var\": \"v\"}, \"^\", \"1\"]}", "{\"v\": 1.0}"), "1.0 is String()ed as 1");
+        assertEquals("null", evalJs("{\"sem_ver\": [{\"var\": \"v\"}, \"=\", \"1.0.0\"]}", "{\"v\": 1e21}"), "1e+21 is no version");
         // Stringification is what makes a computed string work: cat builds "1.2.3" from numbers.
         assertEquals("true", evalJs("{\"sem_ver\": [{\"cat\": [{\"var\": \"maj\"}, \".\", 2, \".\", 3]}, \"=\", \"1.2.3\"]}", "{\"maj\": 1}"));
     }
@@ -138,7 +143,10 @@ class FlagdStringOperatorsTest {
         assertEquals("22", v.minor());
         assertEquals("333", v.patch());
         assertEquals(List.of("rc", "1"), List.of(v.preRelease()));
-        assertNull(SemVer.parse("1.2"));
+        assertEquals("0", SemVer.parse("1.2").patch());
+        assertEquals(0, SemVer.parse("1.2").compareTo(SemVer.parse("v1.2.0")));
+        assertEquals(0, SemVer.parse("V1").compareTo(SemVer.parse("1.0.0")));
+        assertNull(SemVer.parse("1.2-rc.1"));
     }
 
     /** A sem_ver result of null (invalid version) as the whole targeting result: the default variant, reason DEFAULT. */
@@ -152,7 +160,8 @@ class FlagdStringOperatorsTest {
         assertEquals("true", ok.variant());
         assertEquals(Reason.TARGETING_MATCH, ok.reason());
         assertEquals("false", rs.evaluate("new-ui", context("{\"version\": \"1.9.9\"}"), TS).variant());
-        for (String ctx : List.of("{\"version\": \"2.0\"}", "{}", "{\"version\": 2}")) {
+        assertEquals("true", rs.evaluate("new-ui", context("{\"version\": \"2.0\"}"), TS).variant(), "2.0 is 2.0.0 (flagd)");
+        for (String ctx : List.of("{\"version\": \"2.0.0.0\"}", "{}", "{\"version\": \"two\"}")) {
             FlagResult r = rs.evaluate("new-ui", context(ctx), TS);
             assertEquals(Reason.DEFAULT, r.reason(), ctx);
             assertEquals("false", r.variant(), ctx);

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.common.hash.Hashing;
 import dev.gdn.ruleset.compile.CompileProblem;
 import dev.gdn.ruleset.compile.FlagFileException;
+import dev.gdn.ruleset.compile.FlagSet;
 import dev.gdn.ruleset.compile.FlagdCompiler;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -115,10 +116,15 @@ class FractionalTest {
             assertEquals(expectedVariant(email, names, weights), variantFor(rs, "f", ctx), email);
             assertEquals(expectedVariant("salt-" + email, names, weights), variantFor(salted, "f", ctx), email);
         }
-        // A bucketBy that is not a string gives null: the default variant.
-        FlagResult r = rs.evaluate("f", context("{\"email\": 12}"), TS);
+        // A bucketBy that is neither a string nor null gives null: the default variant (flagd).
+        FlagResult r = rs.evaluate("f", context("{\"email\": 12, \"targetingKey\": \"t\"}"), TS);
         assertEquals(Reason.DEFAULT, r.reason());
         assertEquals("default", r.variant());
+        // A bucketBy that yields null (a missing attribute) falls back to flagKey + targetingKey, as in flagd...
+        for (int i = 0; i < 100; i++) {
+            assertEquals(expectedVariant("ft" + i, names, weights), variantFor(rs, "f", "{\"targetingKey\": \"t" + i + "\"}"));
+        }
+        // ...and without a targeting key there is nothing to bucket by: the default variant.
         assertEquals(Reason.DEFAULT, rs.evaluate("f", context("{}"), TS).reason());
     }
 
@@ -130,9 +136,8 @@ class FractionalTest {
             assertEquals(Reason.DEFAULT, r.reason(), ctx);
             assertEquals("default", r.variant(), ctx);
         }
-        // Empty string is a string: bucketed on the flag key alone.
-        assertEquals(expectedVariant("f", new String[] {"a", "b"}, new long[] {50, 50}),
-                variantFor(rs, "f", "{\"targetingKey\": \"\"}"));
+        // An empty targeting key is none (flagd): the default variant.
+        assertEquals(Reason.DEFAULT, rs.evaluate("f", context("{\"targetingKey\": \"\"}"), TS).reason());
     }
 
     @Test
@@ -192,18 +197,32 @@ class FractionalTest {
         }
     }
 
+    /** SPEC §1: odd literal weights are flag warnings, and the flag evaluates as flagd does. */
     @Test
-    void allZeroLiteralWeightsAreRejectedAtCompileTime() {
-        for (String weights : List.of("[[\"a\", 0], [\"b\", 0]]", "[[\"a\", 0.5], [\"b\", 0]]")) {
-            FlagFileException e = assertThrows(FlagFileException.class,
-                    () -> FlagdCompiler.compile(flag("f", "{\"fractional\": " + weights + "}", "a", "b")));
-            assertEquals(List.of(new CompileProblem("/flags/f/targeting/fractional",
-                    "fractional weights sum to 0: no variant can ever be chosen")), e.problems());
+    void oddLiteralWeightsAreWarningsWithFlagdsResult() throws Exception {
+        for (String weights : List.of("[[\"a\", 0], [\"b\", 0]]", "[[\"a\", -3], [\"b\", 0]]")) {
+            FlagSet fs = FlagdCompiler.compile(flag("f", "{\"fractional\": " + weights + "}", "a", "b"));
+            assertTrue(fs.warnings().contains(CompileProblem.warning("/flags/f/targeting/fractional",
+                    "fractional weights sum to 0: the operation yields null (the default variant)")), fs.warnings()::toString);
+            FlagResult r = CompiledRuleset.of(fs.toRuleset("e", 1, 0, List.of())).evaluate("f", context("{\"targetingKey\": \"u\"}"), TS);
+            assertEquals(Reason.DEFAULT, r.reason(), weights);
         }
-        FlagFileException e = assertThrows(FlagFileException.class,
-                () -> FlagdCompiler.compile(flag("f", "{\"fractional\": [[\"a\", -1], [\"b\", 5]]}", "a", "b")));
-        assertEquals(List.of(new CompileProblem("/flags/f/targeting/fractional/0/1", "a weight must not be negative, got -1")),
-                e.problems());
+        FlagSet negative = FlagdCompiler.compile(flag("f", "{\"fractional\": [[\"a\", -1], [\"b\", 5]]}", "a", "b"));
+        assertEquals(List.of(CompileProblem.warning("/flags/f/targeting/fractional/0/1", "a negative weight counts 0, got -1")),
+                negative.warnings());
+        CompiledRuleset rs = CompiledRuleset.of(negative.toRuleset("e", 1, 0, List.of()));
+        for (int i = 0; i < 100; i++) {
+            assertEquals("b", variantFor(rs, "f", "{\"targetingKey\": \"n" + i + "\"}"));
+        }
+        // flagd refuses weights that are not whole numbers, and weights (or sums) beyond 2^31-1: null
+        for (String weights : List.of("[[\"a\", 0.5], [\"b\", 1]]", "[[\"a\", 2147483648], [\"b\", 1]]",
+                "[[\"a\", 2147483647], [\"b\", 1]]", "[[\"a\", \"50\"], [\"b\", 50]]", "[\"a\", [\"b\", 1]]")) {
+            FlagSet fs = FlagdCompiler.compile(flag("f", "{\"fractional\": [{\"var\": \"targetingKey\"}, " + weights.substring(1) + "}", "a", "b"));
+            assertEquals(1, fs.warnings().size(), weights + ": " + fs.warnings());
+            assertTrue(fs.warnings().get(0).message().endsWith(": the operation yields null"), fs.warnings()::toString);
+            FlagResult r = CompiledRuleset.of(fs.toRuleset("e", 1, 0, List.of())).evaluate("f", context("{\"targetingKey\": \"u\"}"), TS);
+            assertEquals(Reason.DEFAULT, r.reason(), weights);
+        }
     }
 
     @Test
@@ -218,11 +237,18 @@ class FractionalTest {
             assertEquals(expectedVariant("fw" + i, new String[] {"a", "b"}, new long[] {30, 70}),
                     variantFor(rs, "f", "{" + tk + ", \"wa\": 30, \"wb\": 70}"));
         }
-        // Every computed weight 0 (or negative, or missing): no bucket, the default variant.
-        for (String ws : List.of("\"wa\": 0, \"wb\": 0", "\"wa\": -1, \"wb\": -2", "")) {
-            FlagResult r = rs.evaluate("f", context("{\"targetingKey\": \"u\"" + (ws.isEmpty() ? "" : ", " + ws) + "}"), TS);
+        // Every computed weight 0 or negative: no bucket, the default variant. As in flagd, a computed weight
+        // that is not a whole number (or not a number) fails the operation: null, the default variant.
+        for (String ws : List.of("\"wa\": 0, \"wb\": 0", "\"wa\": -1, \"wb\": -2", "\"wa\": 0.5, \"wb\": 2",
+                "\"wa\": \"3\", \"wb\": 2", "\"wa\": 2147483647, \"wb\": 1")) {
+            FlagResult r = rs.evaluate("f", context("{\"targetingKey\": \"u\", " + ws + "}"), TS);
             assertEquals(Reason.DEFAULT, r.reason(), ws);
             assertEquals("default", r.variant(), ws);
+        }
+        // A computed weight that yields null counts 1, like an absent one (flagd).
+        for (int i = 0; i < 100; i++) {
+            assertEquals(expectedVariant("fm" + i, new String[] {"a", "b"}, new long[] {1, 1}),
+                    variantFor(rs, "f", "{\"targetingKey\": \"m" + i + "\"}"));
         }
     }
 
