@@ -11,6 +11,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,11 +24,23 @@ import java.util.function.Function;
  *       skipped without waiting;</li>
  *   <li>when an attempt has not answered within its tier's hedge delay, the next endpoint starts in
  *       parallel; when it fails, the next starts at once;</li>
- *   <li>the first good answer wins and the others are cancelled;</li>
+ *   <li>the first good answer wins;</li>
  *   <li>a 401/403 ends the call at once: it is a configuration error, not an outage;</li>
  *   <li>an overall deadline bounds every call.</li>
  * </ul>
- * So a hung first tier costs about one hedge delay, not its timeout.
+ * So a hung first tier costs about one hedge delay, not its timeout; and only for a few calls,
+ * because every attempt gets a verdict on its breaker, the losers of a race included:
+ * <ul>
+ *   <li>an attempt still out when a later one wins is given until its own hedge delay: if it answers
+ *       by then it counts as a success, if not it is cancelled and counts as a failure
+ *       ({@link AttemptFailure.OutrunByHedge}). A hung or slow tier therefore fails every race it is
+ *       in, its breaker opens after a few calls, and it is skipped at no cost while open;</li>
+ *   <li>a half-open endpoint's probe is raced with the next endpoint from the start, so probing a
+ *       tier that is still hung costs the calling request nothing; the probe is judged the same way
+ *       (an answer within its hedge delay closes the breaker).</li>
+ * </ul>
+ * A slow answer that still wins is not held against its tier: the alternatives were slower still,
+ * and skipping the tier would only move calls to them.
  */
 public final class FailoverPolicy implements AutoCloseable {
     /** Breaker settings, per endpoint. */
@@ -94,19 +107,57 @@ public final class FailoverPolicy implements AutoCloseable {
     public <T> CompletableFuture<Result<T>> execute(Function<Endpoint, CompletableFuture<T>> attempt) {
         Run<T> run = new Run<>(attempt);
         run.launchNext();
-        run.result.orTimeout(deadline.toNanos(), TimeUnit.NANOSECONDS).whenComplete((r, e) -> run.cancelAll());
+        run.result.orTimeout(deadline.toNanos(), TimeUnit.NANOSECONDS).whenComplete((r, e) -> {
+            if (e != null) {
+                run.cancelAll(e);
+            }
+        });
         return run.result;
+    }
+
+    /** One request to one endpoint within a call. */
+    private static final class Attempt<T> {
+        final Endpoint endpoint;
+        final EndpointState state;
+        final int launch;
+        final long startNanos;
+        final CompletableFuture<T> future;
+        /** Why the policy cancelled it, if it did; read when the cancellation lands. */
+        volatile String cancelledBecause;
+
+        Attempt(Endpoint endpoint, EndpointState state, int launch, long startNanos, CompletableFuture<T> future) {
+            this.endpoint = endpoint;
+            this.state = state;
+            this.launch = launch;
+            this.startNanos = startNanos;
+            this.future = future;
+        }
+
+        long hedgeNanos() {
+            return endpoint.tier().hedgeDelay().toNanos();
+        }
+
+        /** Out for longer than its hedge delay: had the tier been healthy, it would have answered by now. */
+        boolean overdue(long nowNanos) {
+            return hedgeNanos() > 0 && nowNanos - startNanos >= hedgeNanos();
+        }
+
+        void cancel(String because) {
+            cancelledBecause = because;
+            future.cancel(true);
+        }
     }
 
     /** One call's progress along the chain. */
     private final class Run<T> {
         final CompletableFuture<Result<T>> result = new CompletableFuture<>();
         final Function<Endpoint, CompletableFuture<T>> attempt;
-        final List<CompletableFuture<T>> inFlight = new ArrayList<>();
+        final List<Attempt<T>> inFlight = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
         int next;
         int running;
         int launched;
+        int winner;
 
         Run(Function<Endpoint, CompletableFuture<T>> attempt) {
             this.attempt = attempt;
@@ -126,6 +177,12 @@ public final class FailoverPolicy implements AutoCloseable {
                     continue;
                 }
                 start(e, s);
+                if (s.breaker.getState() == CircuitBreaker.State.HALF_OPEN && next < endpoints.size()) {
+                    // A probe of a tier that failed lately: the next endpoint races it from the start, so
+                    // a tier still hung costs this call nothing.
+                    notes.add(e.label() + ": probed alongside the next");
+                    continue;
+                }
                 return;
             }
             if (running == 0 && !result.isDone()) {
@@ -145,48 +202,51 @@ public final class FailoverPolicy implements AutoCloseable {
             }
             // A guard in case the transport ignores its own timeout.
             cf = cf.orTimeout(e.tier().timeout().toNanos() + TimeUnit.MILLISECONDS.toNanos(50), TimeUnit.NANOSECONDS);
-            inFlight.add(cf);
-            CompletableFuture<T> mine = cf;
-            cf.whenComplete((v, err) -> finished(e, s, t0, mine, v, err));
-            long hedgeNanos = e.tier().hedgeDelay().toNanos();
+            Attempt<T> a = new Attempt<>(e, s, myLaunch, t0, cf);
+            inFlight.add(a);
+            cf.whenComplete((v, err) -> finished(a, v, err));
+            long hedgeNanos = a.hedgeNanos();
             if (hedgeNanos < e.tier().timeout().toNanos()) {
-                timers.schedule(() -> hedge(myLaunch, mine), hedgeNanos, TimeUnit.NANOSECONDS);
+                timers.schedule(() -> hedge(myLaunch, a), hedgeNanos, TimeUnit.NANOSECONDS);
             }
         }
 
         /** The hedge: the attempt is still out and nothing newer started since, so ask the next endpoint too. */
-        synchronized void hedge(int launchNumber, CompletableFuture<T> attemptFuture) {
-            if (!result.isDone() && !attemptFuture.isDone() && launched == launchNumber) {
-                notes.add("hedged after " + endpoints.get(next - 1).tier().hedgeDelay().toMillis() + " ms");
+        synchronized void hedge(int launchNumber, Attempt<T> a) {
+            if (!result.isDone() && !a.future.isDone() && launched == launchNumber) {
+                notes.add("hedged after " + a.endpoint.tier().hedgeDelay().toMillis() + " ms");
                 launchNext();
             }
         }
 
-        synchronized void finished(Endpoint e, EndpointState s, long t0, CompletableFuture<T> cf, T value, Throwable err) {
+        synchronized void finished(Attempt<T> a, T value, Throwable err) {
             running--;
-            long took = System.nanoTime() - t0;
+            EndpointState s = a.state;
+            long took = System.nanoTime() - a.startNanos;
             Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-            if (cause instanceof CancellationException || (result.isDone() && cause != null)) {
-                if (took >= e.tier().hedgeDelay().toNanos() && e.tier().hedgeDelay().toNanos() > 0) {
-                    // Outrun by a hedge: too slow for its place in the chain. Counting it lets the breaker
-                    // open, so a hung tier stops costing a hedge delay on every call until a probe succeeds.
-                    s.breaker.onError(took, TimeUnit.NANOSECONDS, new TimeoutException("slower than its hedge delay"));
+            if (cause instanceof CancellationException) {
+                String because = a.cancelledBecause;
+                if (because != null && a.overdue(a.startNanos + took)) {
+                    s.breaker.onError(took, TimeUnit.NANOSECONDS, new AttemptFailure.OutrunByHedge(a.endpoint.label() + ": " + because));
                 } else {
-                    s.breaker.releasePermission(); // lost the race early: says nothing about the endpoint
+                    // Not needed any more (a rejected key, a hedge the first attempt beat, close), or
+                    // ended before its hedge delay: says nothing about the endpoint.
+                    s.breaker.releasePermission();
                 }
                 return;
             }
             if (cause == null) {
                 s.breaker.onSuccess(took, TimeUnit.NANOSECONDS);
-                if (result.complete(new Result<>(value, e, List.copyOf(notes)))) {
-                    cancelOthers(cf);
+                if (!result.isDone()) {
+                    winner = a.launch;
+                    retireLosers(); // first, so that the caller sees breakers that already count this race
+                    result.complete(new Result<>(value, a.endpoint, List.copyOf(notes)));
                 }
                 return;
             }
             if (cause instanceof AttemptFailure.RejectedCredentials) {
                 s.breaker.releasePermission();
                 result.completeExceptionally(cause);
-                cancelOthers(cf);
                 return;
             }
             if (cause instanceof AttemptFailure.RateLimited r) {
@@ -195,20 +255,48 @@ public final class FailoverPolicy implements AutoCloseable {
             } else {
                 s.breaker.onError(took, TimeUnit.NANOSECONDS, cause);
             }
-            notes.add(e.label() + ": " + describe(cause) + " after " + TimeUnit.NANOSECONDS.toMillis(took) + " ms");
-            launchNext();
+            if (!result.isDone()) {
+                notes.add(a.endpoint.label() + ": " + describe(cause) + " after " + TimeUnit.NANOSECONDS.toMillis(took) + " ms");
+                launchNext();
+            }
         }
 
-        private void cancelOthers(CompletableFuture<T> winner) {
-            for (CompletableFuture<T> f : inFlight) {
-                if (f != winner) {
-                    f.cancel(true);
+        /**
+         * After a win. An attempt launched before the winner was outrun: it is given until its own hedge
+         * delay (a probe raced from the start may still answer in time), then cancelled and counted
+         * against its endpoint. An attempt launched after the winner (a hedge the earlier attempt beat) was
+         * never needed and is cancelled at once without a verdict: a backup slower than the primary is not
+         * unhealthy.
+         */
+        private void retireLosers() {
+            long now = System.nanoTime();
+            for (Attempt<T> a : inFlight) {
+                if (a.future.isDone()) {
+                    continue;
+                }
+                if (a.launch > winner) {
+                    a.cancel(null);
+                    continue;
+                }
+                String because = "outrun: no answer within its " + a.endpoint.tier().hedgeDelay().toMillis() + " ms hedge delay";
+                long left = a.hedgeNanos() - (now - a.startNanos);
+                if (left <= 0) {
+                    a.cancel(because);
+                } else {
+                    try {
+                        timers.schedule(() -> a.cancel(because), left, TimeUnit.NANOSECONDS);
+                    } catch (RejectedExecutionException closed) {
+                        a.cancel(null);
+                    }
                 }
             }
         }
 
-        synchronized void cancelAll() {
-            inFlight.forEach(f -> f.cancel(true));
+        /** The call ended without an answer: attempts out past their hedge delay count as failed. */
+        synchronized void cancelAll(Throwable why) {
+            Throwable cause = why instanceof CompletionException && why.getCause() != null ? why.getCause() : why;
+            String because = cause instanceof TimeoutException ? "no answer by the call's " + deadline.toMillis() + " ms deadline" : null;
+            inFlight.forEach(a -> a.cancel(because));
         }
     }
 

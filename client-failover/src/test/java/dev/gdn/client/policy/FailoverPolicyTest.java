@@ -174,4 +174,76 @@ class FailoverPolicyTest {
             assertEquals(4, calls.get("a").get());
         }
     }
+
+    @Test
+    void aHalfOpenProbeOfAStillHungTierCostsTheCallNothingAndReopensTheBreaker() throws Exception {
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        Duration openFor = Duration.ofMillis(300);
+        FailoverPolicy.BreakerSettings fast = new FailoverPolicy.BreakerSettings(50, 4, 4, openFor);
+        try (FailoverPolicy p = new FailoverPolicy(chain("a", "b"), Duration.ofSeconds(2), fast)) {
+            Function<Endpoint, CompletableFuture<String>> s = script(Map.of("a", e -> hang(), "b", e -> answer("from-b", 0)), calls);
+            for (int i = 0; i < 4; i++) {
+                assertEquals("from-b", p.execute(s).get().value());
+            }
+            Thread.sleep(50);
+            assertEquals("OPEN", p.status().get(0).breakerState());
+
+            Thread.sleep(openFor.toMillis() + 50);
+            long t0 = System.nanoTime();
+            FailoverPolicy.Result<String> probed = p.execute(s).get();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals("from-b", probed.value());
+            assertEquals(5, calls.get("a").get(), "the open period is over: a is probed");
+            assertTrue(ms < HEDGE.toMillis(), "the probe raced b from the start, so it cost no hedge delay: " + ms + " ms");
+            assertTrue(probed.notes().get(0).contains("probed alongside"), probed.notes().toString());
+            // The probe is given its hedge delay to answer; still hung, it is cancelled and counted.
+            Thread.sleep(HEDGE.toMillis() + 50);
+            assertEquals("OPEN", p.status().get(0).breakerState(), "a failed probe opens the breaker again");
+        }
+    }
+
+    @Test
+    void aProbeThatAnswersWithinItsHedgeDelayClosesTheBreakerEvenWhenTheNextEndpointWins() throws Exception {
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        Duration openFor = Duration.ofMillis(300);
+        FailoverPolicy.BreakerSettings fast = new FailoverPolicy.BreakerSettings(50, 4, 4, openFor);
+        AtomicInteger aHealthy = new AtomicInteger(0);
+        try (FailoverPolicy p = new FailoverPolicy(chain("a", "b"), Duration.ofSeconds(2), fast)) {
+            Function<Endpoint, CompletableFuture<String>> s = script(Map.of(
+                    // healed: answers well within its 50 ms hedge delay, but after b
+                    "a", e -> aHealthy.get() == 1 ? answer("from-a", 15) : hang(),
+                    "b", e -> answer("from-b", 0)), calls);
+            for (int i = 0; i < 4; i++) {
+                assertEquals("from-b", p.execute(s).get().value());
+            }
+            Thread.sleep(50);
+            assertEquals("OPEN", p.status().get(0).breakerState());
+
+            aHealthy.set(1);
+            Thread.sleep(openFor.toMillis() + 50);
+            assertEquals("from-b", p.execute(s).get().value(), "b answered first");
+            Thread.sleep(HEDGE.toMillis() + 50);
+            assertEquals("CLOSED", p.status().get(0).breakerState(), "the probe's own answer closed the breaker");
+            int bCalls = calls.get("b").get();
+            assertEquals("from-a", p.execute(s).get().value(), "traffic is back on a");
+            assertEquals(bCalls, calls.get("b").get(), "b is no longer asked");
+        }
+    }
+
+    @Test
+    void aSlowTierThatStillAnswersFirstIsNotHeldAgainstIt() throws Exception {
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        FailoverPolicy.BreakerSettings fast = new FailoverPolicy.BreakerSettings(50, 4, 4, Duration.ofSeconds(30));
+        try (FailoverPolicy p = new FailoverPolicy(chain("a", "b"), Duration.ofSeconds(2), fast)) {
+            // a answers after its hedge delay, b (asked by the hedge) slower still: a is the best there is.
+            Function<Endpoint, CompletableFuture<String>> s = script(Map.of(
+                    "a", e -> answer("from-a", HEDGE.toMillis() + 30), "b", e -> answer("from-b", 300)), calls);
+            for (int i = 0; i < 6; i++) {
+                assertEquals("from-a", p.execute(s).get().value());
+            }
+            Thread.sleep(HEDGE.toMillis() + 50);
+            assertEquals("CLOSED", p.status().get(0).breakerState(), "a won every race");
+            assertEquals("CLOSED", p.status().get(1).breakerState(), "b, the hedge a beat, was not needed: not judged");
+        }
+    }
 }

@@ -72,6 +72,15 @@ class FaultTiersTest {
         a = tierServer();
         b = tierServer();
         c = tierServer();
+        // One request each first: a cold Jetty on a loaded machine can take longer than a test's deadline.
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            for (WireMockServer s : List.of(a, b, c)) {
+                http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(s.baseUrl() + "/__admin/mappings")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding());
+            }
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException("warming the tiers up", e);
+        }
     }
 
     static WireMockServer tierServer() {
@@ -471,6 +480,108 @@ class FaultTiersTest {
         }
         assertEquals(4, count(a));
         assertEquals(onB, count(b), "the second tier is no longer asked");
+    }
+
+    /** A TCP endpoint that accepts connections and never answers (the request just sits in the socket buffer). */
+    static final class Blackhole implements AutoCloseable {
+        final ServerSocket server;
+        final List<Socket> held = java.util.Collections.synchronizedList(new ArrayList<>());
+        final Thread acceptor;
+
+        Blackhole() throws java.io.IOException {
+            server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+            acceptor = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        held.add(server.accept());
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            }, "blackhole");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getLocalPort();
+        }
+
+        int accepted() {
+            return held.size();
+        }
+
+        @Override
+        public void close() throws Exception {
+            server.close();
+            acceptor.join(1000);
+            synchronized (held) {
+                for (Socket s : held) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    /** A long hedge delay on the faulty tier, so that "costs a hedge delay" and "costs nothing" stay far apart on a loaded machine. */
+    static final Duration LONG_HEDGE = Duration.ofMillis(400);
+
+    @Test
+    void aBlackholedTierOpensItsBreakerAndThenCostsNothingProbesIncluded() throws Exception {
+        Duration openFor = Duration.ofMillis(1000);
+        try (Blackhole hole = new Blackhole()) {
+            GdnClient client = client(new FailoverPolicy.BreakerSettings(50, 4, 4, openFor),
+                    Tier.of("belt-cdn", TierKind.CDN, hole.url()).withHedgeDelay(LONG_HEDGE), gdn(), classic());
+            for (int i = 0; i < 4; i++) {
+                Timed t = timed(client, CONTEXT);
+                assertFresh(V1, "gdn", t.answer());
+                assertTrue(t.millis() >= LONG_HEDGE.toMillis() - 5, "before the breaker opens, each call waits for the hedge: " + t.millis());
+            }
+            assertEquals("OPEN", client.status().endpoints().get(0).breakerState(), () -> String.valueOf(client.status()));
+            assertEquals(4, hole.accepted());
+            long[] open = new long[5];
+            for (int i = 0; i < open.length; i++) {
+                Timed t = timed(client, CONTEXT);
+                assertFresh(V1, "gdn", t.answer());
+                open[i] = t.millis();
+            }
+            assertTrue(median(open) < LONG_HEDGE.toMillis() / 4, "an open breaker skips the hung tier: " + Arrays.toString(open) + " ms");
+            assertEquals(4, hole.accepted(), "not asked while open");
+
+            // The open period is over; the tier still black-holes. The probe races the next tier from the start.
+            Thread.sleep(openFor.toMillis() + 100);
+            Timed probed = timed(client, CONTEXT);
+            assertFresh(V1, "gdn", probed.answer());
+            assertTrue(probed.millis() < LONG_HEDGE.toMillis() / 2, "the probe cost the call no hedge delay: " + probed.millis() + " ms");
+            Thread.sleep(LONG_HEDGE.toMillis() + 200);
+            assertEquals(5, hole.accepted(), "one probe");
+            assertEquals("OPEN", client.status().endpoints().get(0).breakerState(), () -> "the failed probe reopened it: " + client.status());
+        }
+    }
+
+    @Test
+    void aHungTierThatHealsGetsItsTrafficBackThroughAHalfOpenProbe() throws Exception {
+        Duration openFor = Duration.ofMillis(1000);
+        GdnClient client = client(new FailoverPolicy.BreakerSettings(50, 4, 4, openFor), beltCdn().withHedgeDelay(LONG_HEDGE), gdn(), classic());
+        a.stubFor(any(anyUrl()).atPriority(1).willReturn(ok(V1, CONTEXT, "cdn-edge-1").withFixedDelay(30_000)));
+        for (int i = 0; i < 4; i++) {
+            assertFresh(V1, "gdn", client.evaluate(CONTEXT));
+        }
+        assertEquals("OPEN", client.status().endpoints().get(0).breakerState(), () -> String.valueOf(client.status()));
+
+        a.resetAll();
+        serve(a, V1, "cdn-edge-1");
+        Thread.sleep(openFor.toMillis() + 100);
+        // The probe and the next tier race; whichever answers, the healed tier answered within its hedge delay.
+        Evaluations probed = client.evaluate(CONTEXT);
+        assertEquals(Evaluations.Freshness.FRESH, probed.freshness());
+        Thread.sleep(LONG_HEDGE.toMillis() + 200);
+        assertEquals("CLOSED", client.status().endpoints().get(0).breakerState(), () -> String.valueOf(client.status()));
+        int onB = count(b);
+        for (int i = 0; i < 3; i++) {
+            assertFresh(V1, "belt-cdn", client.evaluate(CONTEXT));
+        }
+        assertEquals(onB, count(b), "traffic is back on the first tier");
     }
 
     // --- last-known-good ---
