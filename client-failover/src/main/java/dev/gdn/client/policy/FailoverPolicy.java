@@ -2,6 +2,7 @@ package dev.gdn.client.policy;
 
 import dev.gdn.client.Endpoint;
 import dev.gdn.client.Tier;
+import dev.gdn.client.metrics.ClientMetrics;
 import dev.gdn.ruleset.hedge.HedgedRace;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -59,6 +60,7 @@ public final class FailoverPolicy implements AutoCloseable {
     private final List<EndpointState> states = new ArrayList<>();
     private final List<Integer> indexes;
     private final Duration deadline;
+    private final ClientMetrics metrics;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "gdn-client-hedge");
         t.setDaemon(true);
@@ -75,7 +77,12 @@ public final class FailoverPolicy implements AutoCloseable {
     }
 
     public FailoverPolicy(List<Tier> tiers, Duration deadline, BreakerSettings breaker) {
+        this(tiers, deadline, breaker, ClientMetrics.NONE);
+    }
+
+    public FailoverPolicy(List<Tier> tiers, Duration deadline, BreakerSettings breaker, ClientMetrics metrics) {
         this.deadline = deadline;
+        this.metrics = metrics;
         CircuitBreakerConfig config = CircuitBreakerConfig.custom()
                 .failureRateThreshold(breaker.failureRatePercent())
                 .slidingWindowSize(breaker.window())
@@ -88,7 +95,9 @@ public final class FailoverPolicy implements AutoCloseable {
             for (java.net.URI u : t.baseUrls()) {
                 Endpoint e = new Endpoint(t, u);
                 endpoints.add(e);
-                states.add(new EndpointState(CircuitBreaker.of(e.label(), config)));
+                CircuitBreaker b = CircuitBreaker.of(e.label(), config);
+                states.add(new EndpointState(b));
+                metrics.breaker(e, b);
             }
         }
         if (endpoints.isEmpty()) {
@@ -116,6 +125,9 @@ public final class FailoverPolicy implements AutoCloseable {
         race.orTimeout(deadline.toNanos(), TimeUnit.NANOSECONDS);
         return race.handle((win, err) -> {
             if (err == null) {
+                if (win.candidate() != 0) {
+                    metrics.failover(endpoints.get(win.candidate()));
+                }
                 return new Result<>(win.value(), endpoints.get(win.candidate()), call.notes());
             }
             Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
@@ -152,10 +164,12 @@ public final class FailoverPolicy implements AutoCloseable {
             EndpointState s = states.get(i);
             if (s.coolingUntilNanos - System.nanoTime() > 0) {
                 note(e.label() + ": skipped (429, within Retry-After)");
+                metrics.attempt(e, ClientMetrics.AttemptOutcome.SKIPPED_RATE_LIMITED);
                 return HedgedRace.Admission.SKIP;
             }
             if (!s.breaker.tryAcquirePermission()) {
                 note(e.label() + ": skipped (circuit open)");
+                metrics.attempt(e, ClientMetrics.AttemptOutcome.SKIPPED_OPEN);
                 return HedgedRace.Admission.SKIP;
             }
             if (s.breaker.getState() == CircuitBreaker.State.HALF_OPEN) {
@@ -184,12 +198,16 @@ public final class FailoverPolicy implements AutoCloseable {
             long took = outcome.nanos();
             if (outcome instanceof HedgedRace.Answered<T>) {
                 s.breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+                metrics.attempt(e, ClientMetrics.AttemptOutcome.ANSWERED);
             } else if (outcome instanceof HedgedRace.Overdue<T>) {
                 s.breaker.onError(took, TimeUnit.NANOSECONDS, new AttemptFailure.OutrunByHedge(e.label()
                         + ": no answer within its " + e.tier().hedgeDelay().toMillis() + " ms hedge delay"));
+                metrics.attempt(e, ClientMetrics.AttemptOutcome.OVERDUE);
             } else if (outcome instanceof HedgedRace.Unneeded<T>) {
                 s.breaker.releasePermission(); // ended before its hedge delay: says nothing about the endpoint
+                metrics.attempt(e, ClientMetrics.AttemptOutcome.UNNEEDED);
             } else if (outcome instanceof HedgedRace.Failed<T> f) {
+                metrics.attempt(e, ClientMetrics.AttemptOutcome.FAILED);
                 Throwable cause = f.cause();
                 if (cause instanceof AttemptFailure.RejectedCredentials) {
                     s.breaker.releasePermission();

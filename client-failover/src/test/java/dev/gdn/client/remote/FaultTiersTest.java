@@ -534,7 +534,10 @@ class FaultTiersTest {
         }
     }
 
-    /** A long hedge delay on the faulty tier, so that "costs a hedge delay" and "costs nothing" stay far apart on a loaded machine. */
+    /**
+     * A long hedge delay on the faulty tier, so that "costs a hedge delay" and "costs nothing" stay far apart on a
+     * loaded machine; and on the second, so that a slow moment of the machine does not hand the call to the third.
+     */
     static final Duration LONG_HEDGE = Duration.ofMillis(400);
 
     @Test
@@ -542,7 +545,7 @@ class FaultTiersTest {
         Duration openFor = Duration.ofMillis(1000);
         try (Blackhole hole = new Blackhole()) {
             GdnClient client = client(new FailoverPolicy.BreakerSettings(50, 4, 4, openFor),
-                    Tier.of("belt-cdn", TierKind.CDN, hole.url()).withHedgeDelay(LONG_HEDGE), gdn(), classic());
+                    Tier.of("belt-cdn", TierKind.CDN, hole.url()).withHedgeDelay(LONG_HEDGE), gdn().withHedgeDelay(LONG_HEDGE), classic());
             for (int i = 0; i < 4; i++) {
                 Timed t = timed(client, CONTEXT);
                 assertFresh(V1, "gdn", t.answer());
@@ -572,7 +575,8 @@ class FaultTiersTest {
     @Test
     void aHungTierThatHealsGetsItsTrafficBackThroughAHalfOpenProbe() throws Exception {
         Duration openFor = Duration.ofMillis(1000);
-        GdnClient client = client(new FailoverPolicy.BreakerSettings(50, 4, 4, openFor), beltCdn().withHedgeDelay(LONG_HEDGE), gdn(), classic());
+        GdnClient client = client(new FailoverPolicy.BreakerSettings(50, 4, 4, openFor), beltCdn().withHedgeDelay(LONG_HEDGE),
+                gdn().withHedgeDelay(LONG_HEDGE), classic());
         a.stubFor(any(anyUrl()).atPriority(1).willReturn(ok(V1, CONTEXT, "cdn-edge-1").withFixedDelay(30_000)));
         for (int i = 0; i < 4; i++) {
             assertFresh(V1, "gdn", client.evaluate(CONTEXT));
@@ -591,6 +595,50 @@ class FaultTiersTest {
             assertFresh(V1, "belt-cdn", client.evaluate(CONTEXT));
         }
         assertEquals(onB, count(b), "traffic is back on the first tier");
+    }
+
+    // --- metrics ---
+
+    @Test
+    void theClientReportsAnswersAttemptsFailoversAndBreakersToTheApplicationsRegistry() throws Exception {
+        client(LENIENT, beltCdn(), gdn(), classic()).evaluate(CONTEXT); // warms the tiers up: this test counts exactly
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        GdnClient client = GdnClient.builder().clientKey(KEY).meterRegistry(registry)
+                .breaker(new FailoverPolicy.BreakerSettings(50, 4, 4, Duration.ofSeconds(30)))
+                .tier(beltCdn().withHedgeDelay(LONG_HEDGE)).tier(gdn().withHedgeDelay(LONG_HEDGE)).tier(classic()).build();
+        clients.add(client);
+        String aUrl = "http://127.0.0.1:" + a.port();
+        assertFresh(V1, "belt-cdn", client.evaluate(CONTEXT));
+        assertEquals(1, registry.get("gdn.client.evaluations").tags("tier", "belt-cdn", "freshness", "fresh").timer().count());
+        assertEquals(1, registry.get("gdn.client.attempts").tags("tier", "belt-cdn", "endpoint", aUrl, "outcome", "answered")
+                .counter().count());
+        assertEquals(1, registry.get("gdn.client.ruleset.version").gauge().value());
+        assertEquals(1, registry.get("gdn.client.data.fresh").gauge().value());
+        assertEquals(1, registry.get("gdn.client.breaker.state").tags("tier", "belt-cdn", "state", "closed").gauge().value());
+
+        // The first tier hangs: it goes its hedge delay without an answer three times (with the first call's
+        // success, 3 failures of 4 calls: over 50 %), its breaker opens, and then it is skipped.
+        a.stubFor(any(anyUrl()).atPriority(1).willReturn(ok(V1, CONTEXT, "cdn-edge-1").withFixedDelay(30_000)));
+        for (int i = 0; i < 6; i++) {
+            assertFresh(V1, "gdn", client.evaluate(CONTEXT));
+        }
+        assertEquals(3, registry.get("gdn.client.attempts").tags("tier", "belt-cdn", "outcome", "overdue").counter().count());
+        assertEquals(3, registry.get("gdn.client.attempts").tags("tier", "belt-cdn", "outcome", "skipped_open").counter().count());
+        assertEquals(6, registry.get("gdn.client.failovers").tags("tier", "gdn").counter().count());
+        assertEquals(6, registry.get("gdn.client.evaluations").tags("tier", "gdn", "freshness", "fresh").timer().count());
+        assertEquals(1, registry.get("gdn.client.breaker.state").tags("tier", "belt-cdn", "state", "open").gauge().value());
+        assertEquals(0, registry.get("gdn.client.breaker.state").tags("tier", "belt-cdn", "state", "closed").gauge().value());
+        assertEquals(75, registry.get("gdn.client.breaker.failure.rate").tags("tier", "belt-cdn").gauge().value());
+
+        // Every tier down: the last good answer, stale.
+        for (WireMockServer s : List.of(b, c)) {
+            fail(s, aResponse().withStatus(503));
+        }
+        assertEquals(Evaluations.Freshness.STALE, client.evaluate(CONTEXT).freshness());
+        assertEquals(1, registry.get("gdn.client.evaluations").tags("tier", "last-known-good", "freshness", "stale").timer().count());
+        assertEquals(0, registry.get("gdn.client.data.fresh").gauge().value());
+        assertTrue(registry.get("gdn.client.data.age").gauge().value() >= 0);
+        assertEquals(1, registry.get("gdn.client.attempts").tags("tier", "classic", "outcome", "failed").counter().count());
     }
 
     // --- last-known-good ---
