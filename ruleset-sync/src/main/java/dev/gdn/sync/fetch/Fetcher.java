@@ -289,15 +289,18 @@ public final class Fetcher implements AutoCloseable {
         if (candidates.isEmpty()) {
             return null;
         }
+        CompletableFuture<HedgedRace.Win<StoreState, VerifiedRuleset>> race = HedgedRace.run(candidates,
+                (StoreState s) -> InterruptibleTask.submit(executor, () -> {
+                    VerifiedRuleset r = fetchOne(s, env);
+                    if (r == null) {
+                        throw new NotDelivered(); // fetchOne logged why
+                    }
+                    return r;
+                }), s -> config.hedgeDelay(), timers);
         try {
-            return HedgedRace.run(candidates, (StoreState s) -> InterruptibleTask.submit(executor, () -> {
-                VerifiedRuleset r = fetchOne(s, env);
-                if (r == null) {
-                    throw new NotDelivered(); // fetchOne logged why
-                }
-                return r;
-            }), s -> config.hedgeDelay(), timers).get().value();
+            return race.get().value();
         } catch (InterruptedException e) {
+            race.cancel(true); // ends the reads still out
             Thread.currentThread().interrupt();
             return null;
         } catch (ExecutionException e) {
