@@ -136,11 +136,14 @@ class HedgedRaceTest {
 
     @Test
     void aCandidateStartedWithTheNextIsGivenItsHedgeDelayAfterLosing() throws Exception {
-        // a starts together with b; b wins at once; a answers after 20 ms, well within its 1 s hedge delay.
-        HedgedRace.Win<String, String> w = race(List.of("a", "b"), Map.of("a", c -> answer("A", 20), "b", c -> now("B")),
+        // a starts together with b; b wins at once; a answers afterwards, within its 1 s hedge delay.
+        CompletableFuture<String> aAnswer = new CompletableFuture<>();
+        HedgedRace.Win<String, String> w = race(List.of("a", "b"), Map.of("a", c -> aAnswer, "b", c -> now("B")),
                 Map.of("a", HedgedRace.Admission.START_AND_NEXT), Duration.ofSeconds(1)).get();
         assertEquals("b", w.candidate());
         assertEquals(2, asked.size(), "both asked at once");
+        assertTrue(!aAnswer.isDone(), "a is still out after the win, not cancelled");
+        aAnswer.complete("A");
         HedgedRace.Answered<String> a = assertInstanceOf(HedgedRace.Answered.class, verdict("a"), verdicts::toString);
         assertEquals("A", a.value());
 
@@ -155,11 +158,17 @@ class HedgedRaceTest {
 
     @Test
     void aHedgeTheEarlierAttemptBeatIsCancelledWithoutAVerdict() throws Exception {
-        // a answers 150 ms after its hedge delay; b, asked by the hedge, would take 2 s (its own hedge delay: 1 s).
-        HedgedRace.Win<String, String> w = HedgedRace.run(List.of("a", "b"), script(Map.of(
-                "a", c -> answer("A", HEDGE.toMillis() + 150), "b", c -> answer("B", 2000))),
-                c -> c.equals("a") ? HEDGE : Duration.ofSeconds(1), timers, new Recorder(Map.of())).get();
-        assertEquals("a", w.candidate());
+        // a answers once b, asked by the hedge, is out (b's own hedge delay: 1 s, so it is not overdue).
+        CompletableFuture<String> aAnswer = new CompletableFuture<>();
+        CompletableFuture<HedgedRace.Win<String, String>> r = HedgedRace.run(List.of("a", "b"), script(Map.of(
+                "a", c -> aAnswer, "b", HedgedRaceTest::hang)), c -> c.equals("a") ? HEDGE : Duration.ofSeconds(1), timers,
+                new Recorder(Map.of()));
+        for (int i = 0; i < 200 && !asked.containsKey("b"); i++) {
+            Thread.sleep(10);
+        }
+        assertTrue(asked.containsKey("b"), "the hedge asked b");
+        aAnswer.complete("A");
+        assertEquals("a", r.get().candidate());
         assertInstanceOf(HedgedRace.Unneeded.class, verdict("b"), verdicts::toString);
         assertTrue(asked.get("b").isCancelled());
     }
@@ -187,11 +196,14 @@ class HedgedRaceTest {
         CompletableFuture<HedgedRace.Win<String, String>> r = HedgedRace.run(List.of("a", "b"), script(Map.of(
                 "a", HedgedRaceTest::hang, "b", HedgedRaceTest::hang)), c -> c.equals("a") ? HEDGE : Duration.ofSeconds(10), timers,
                 new Recorder(Map.of()));
-        r.orTimeout(HEDGE.toMillis() + 40, TimeUnit.MILLISECONDS);
+        for (int i = 0; i < 200 && !asked.containsKey("b"); i++) {
+            Thread.sleep(10);
+        }
+        r.completeExceptionally(new TimeoutException("deadline")); // what orTimeout does, once b is out
         ExecutionException e = assertThrows(ExecutionException.class, r::get);
         assertInstanceOf(TimeoutException.class, e.getCause());
         assertInstanceOf(HedgedRace.Overdue.class, verdict("a"), "out past its hedge delay: " + verdicts);
-        assertInstanceOf(HedgedRace.Unneeded.class, verdict("b"), "asked 40 ms before, its hedge delay 10 s: " + verdicts);
+        assertInstanceOf(HedgedRace.Unneeded.class, verdict("b"), "asked just before, its hedge delay 10 s: " + verdicts);
         assertTrue(asked.get("a").isCancelled() && asked.get("b").isCancelled());
     }
 
