@@ -200,7 +200,9 @@ public final class BlackholeTimeline {
         int h1 = 220;
         int top2 = top1 + h1 + 60;
         int h2 = 120;
-        int h = top2 + h2 + 60;
+        int top3 = top2 + h2 + 60;
+        int h3 = 120;
+        int h = top3 + h3 + 60;
         double yMax = 25;
         for (double[][] g : perSecond) {
             for (double[] s : g) {
@@ -212,8 +214,8 @@ public final class BlackholeTimeline {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">%n", w, h));
         b.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", w, h));
-        b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"20\" font-size=\"14\">Client calls while the first tier black-holes: per-second p99 (ms), and share answered by that tier</text>%n", left));
-        for (int[] panel : new int[][] {{top1, h1}, {top2, h2}}) {
+        b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"20\" font-size=\"14\">Client calls while the first tier black-holes (per second; same run, same tiers)</text>%n", left));
+        for (int[] panel : new int[][] {{top1, h1}, {top2, h2}, {top3, h3}}) {
             b.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#eeeeee\"/>%n",
                     left + steady * dx, panel[0], blackhole * dx, panel[1]));
             b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#888\"/>%n",
@@ -226,28 +228,35 @@ public final class BlackholeTimeline {
         b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">blackhole on belt-cdn</text>%n",
                 left + (steady + blackhole / 2.0) * dx, top1 + 15));
         b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">seconds since the blackhole began</text>%n",
-                left + plotW / 2, top2 + h2 + 35));
+                left + plotW / 2, top3 + h3 + 35));
         for (int i = 0; i <= 4; i++) {
             double v = yMax * i / 4;
             double y = top1 + h1 - h1 * i / 4.0;
             b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.0f</text>%n", left - 5, y + 4, v));
             b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ccc\"/>%n", left, y, left + plotW, y));
-            double y2 = top2 + h2 - h2 * i / 4.0;
-            b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%d %%</text>%n", left - 5, y2 + 4, 25 * i));
+            for (int top : new int[] {top2, top3}) {
+                double y2 = top + h2 - h2 * i / 4.0;
+                b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%d %%</text>%n", left - 5, y2 + 4, 25 * i));
+            }
         }
-        b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">p99 ms</text>%n", 8, top1 - 5));
-        b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">answered by belt-cdn</text>%n", 8, top2 - 5));
+        b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">p99 ms</text>%n", 8, top1 - 12));
+        b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">answered by belt-cdn</text>%n", 8, top2 - 12));
+        b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">calls that took the hedge delay (%d ms) or longer</text>%n", 8,
+                top3 - 12, Tier.DEFAULT_HEDGE_DELAY.toMillis()));
         for (int g = 0; g < groups.size(); g++) {
             StringBuilder p99 = new StringBuilder();
             StringBuilder share = new StringBuilder();
+            StringBuilder hedged = new StringBuilder();
             for (int s = 0; s < seconds; s++) {
                 double x = left + (s + 0.5) * dx;
                 p99.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, top1 + h1 - h1 * perSecond[g][s][1] / yMax));
                 share.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, top2 + h2 - h2 * perSecond[g][s][3]));
+                hedged.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, top3 + h3 - h3 * perSecond[g][s][6]));
             }
             String colour = groups.get(g).colour();
             b.append(String.format(Locale.ROOT, "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>%n", p99, colour));
             b.append(String.format(Locale.ROOT, "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>%n", share, colour));
+            b.append(String.format(Locale.ROOT, "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>%n", hedged, colour));
             b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"3\" fill=\"%s\"/>"
                     + "<text x=\"%d\" y=\"%d\">%s</text>%n", left + 10 + 220 * g, h - 12, colour, left + 28 + 220 * g, h - 7, groups.get(g).name()));
         }
