@@ -3,10 +3,13 @@ package dev.gdn.client;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.gdn.client.local.LocalRulesets;
+import dev.gdn.client.metrics.ClientMetrics;
+import dev.gdn.client.metrics.MicrometerClientMetrics;
 import dev.gdn.client.policy.FailoverPolicy;
 import dev.gdn.client.remote.RemoteEvaluator;
 import dev.gdn.ruleset.envelope.TrustedKeys;
 import dev.gdn.ruleset.json.JsonWriter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -51,6 +54,9 @@ public final class GdnClient implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(GdnClient.class.getName());
 
     private final FailoverPolicy policy;
+    private final ClientMetrics metrics;
+    /** Held here because a Micrometer gauge holds its source weakly: the gauges live as long as the client. */
+    private final java.util.function.Supplier<ServingStatus> servingForMetrics;
     private final RemoteEvaluator remote;
     private final LocalRulesets local;
     private final HttpClient http;
@@ -62,7 +68,8 @@ public final class GdnClient implements AutoCloseable {
     private GdnClient(Builder b) {
         List<Tier> chain = b.local == null ? b.tiers
                 : b.tiers.stream().filter(t -> t.kind() != TierKind.CDN).toList(); // server keys never go to CDN URLs
-        this.policy = new FailoverPolicy(chain, b.deadline, b.breaker);
+        this.metrics = b.meterRegistry == null ? ClientMetrics.NONE : new MicrometerClientMetrics(b.meterRegistry);
+        this.policy = new FailoverPolicy(chain, b.deadline, b.breaker, metrics);
         AtomicInteger n = new AtomicInteger();
         this.httpExecutor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "gdn-client-http-" + n.incrementAndGet());
@@ -81,6 +88,8 @@ public final class GdnClient implements AutoCloseable {
         } else {
             this.local = null;
         }
+        this.servingForMetrics = this::servingStatus;
+        metrics.serving(servingForMetrics);
     }
 
     public static Builder builder() {
@@ -107,9 +116,11 @@ public final class GdnClient implements AutoCloseable {
         if (local != null) {
             return CompletableFuture.completedFuture(local.evaluateAll(context));
         }
+        long t0 = System.nanoTime();
         return remote.evaluate(context).whenComplete((e, err) -> {
             if (e != null) {
                 lastAnswer = e;
+                metrics.evaluated(e, System.nanoTime() - t0);
             }
         });
     }
@@ -213,6 +224,7 @@ public final class GdnClient implements AutoCloseable {
         private FailoverPolicy.BreakerSettings breaker = FailoverPolicy.BreakerSettings.DEFAULT;
         private Duration remoteAnswerTtl = Duration.ofSeconds(1);
         private LocalSettings local;
+        private MeterRegistry meterRegistry;
 
         private record LocalSettings(String serverKey, TrustedKeys trusted, Path cacheDir, Duration refreshInterval) {
         }
@@ -235,6 +247,16 @@ public final class GdnClient implements AutoCloseable {
 
         public Builder lastKnownGoodContexts(long n) {
             this.lastKnownGoodContexts = n;
+            return this;
+        }
+
+        /**
+         * Reports the client's metrics to this registry ({@link MicrometerClientMetrics} lists them):
+         * answers and latency by tier, attempts by outcome, failovers, breaker states, the data's age.
+         * Micrometer is an optional dependency: without this call none of its classes is loaded.
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = Objects.requireNonNull(registry, "registry");
             return this;
         }
 

@@ -54,4 +54,16 @@ public class AttemptFailure extends RuntimeException {
             return false;
         }
     }
+
+    /**
+     * A later endpoint answered first and this one had not answered within its tier's hedge delay: it
+     * counts against the endpoint, so a tier that keeps losing races (hung or slow) opens its breaker.
+     */
+    public static final class OutrunByHedge extends AttemptFailure {
+        private static final long serialVersionUID = 1L;
+
+        public OutrunByHedge(String message) {
+            super(message);
+        }
+    }
 }

@@ -2,12 +2,13 @@ package dev.gdn.client.policy;
 
 import dev.gdn.client.Endpoint;
 import dev.gdn.client.Tier;
+import dev.gdn.client.metrics.ClientMetrics;
+import dev.gdn.ruleset.hedge.HedgedRace;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
@@ -15,19 +16,35 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 /**
- * All failover policy in one place. Endpoints are tried in chain order:
+ * All failover policy in one place. A call is a {@link HedgedRace} over the chain's endpoints (the race
+ * itself lives in ruleset-core, shared with the store fetcher); this class is its policy:
  * <ul>
  *   <li>an endpoint whose breaker is open, or that answered 429 and is inside its Retry-After, is
  *       skipped without waiting;</li>
  *   <li>when an attempt has not answered within its tier's hedge delay, the next endpoint starts in
- *       parallel; when it fails, the next starts at once;</li>
- *   <li>the first good answer wins and the others are cancelled;</li>
+ *       parallel; when it fails, the next starts at once; the first good answer wins;</li>
  *   <li>a 401/403 ends the call at once: it is a configuration error, not an outage;</li>
  *   <li>an overall deadline bounds every call.</li>
  * </ul>
- * So a hung first tier costs about one hedge delay, not its timeout.
+ * So a hung first tier costs about one hedge delay, not its timeout; and only for a few calls,
+ * because every attempt gets a verdict on its endpoint's breaker, the losers of a race included:
+ * <ul>
+ *   <li>an attempt that goes its tier's hedge delay without an answer while another wins (or the
+ *       deadline passes) is cancelled and counts as a failure ({@link AttemptFailure.OutrunByHedge}).
+ *       A hung or slow tier fails every race it is in, its breaker opens after a few calls, and it is
+ *       skipped at no cost while open;</li>
+ *   <li>a half-open endpoint's probe is raced with the next endpoint from the start, so probing a
+ *       tier that is still hung costs the calling request nothing; the probe is given its hedge delay
+ *       to answer even when the next endpoint wins, and an answer within it closes the breaker;</li>
+ *   <li>a hedge that the earlier attempt beat is cancelled without a verdict: a backup slower than
+ *       the primary is not unhealthy.</li>
+ * </ul>
+ * A slow answer that still wins is not held against its tier either (so Resilience4j's slow-call
+ * rate is not used): the alternatives were slower still, and skipping the tier would only move calls
+ * to them, or, were every tier slow, open every breaker and serve nothing fresh.
  */
 public final class FailoverPolicy implements AutoCloseable {
     /** Breaker settings, per endpoint. */
@@ -41,7 +58,9 @@ public final class FailoverPolicy implements AutoCloseable {
 
     private final List<Endpoint> endpoints = new ArrayList<>();
     private final List<EndpointState> states = new ArrayList<>();
+    private final List<Integer> indexes;
     private final Duration deadline;
+    private final ClientMetrics metrics;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "gdn-client-hedge");
         t.setDaemon(true);
@@ -58,7 +77,12 @@ public final class FailoverPolicy implements AutoCloseable {
     }
 
     public FailoverPolicy(List<Tier> tiers, Duration deadline, BreakerSettings breaker) {
+        this(tiers, deadline, breaker, ClientMetrics.NONE);
+    }
+
+    public FailoverPolicy(List<Tier> tiers, Duration deadline, BreakerSettings breaker, ClientMetrics metrics) {
         this.deadline = deadline;
+        this.metrics = metrics;
         CircuitBreakerConfig config = CircuitBreakerConfig.custom()
                 .failureRateThreshold(breaker.failureRatePercent())
                 .slidingWindowSize(breaker.window())
@@ -71,12 +95,15 @@ public final class FailoverPolicy implements AutoCloseable {
             for (java.net.URI u : t.baseUrls()) {
                 Endpoint e = new Endpoint(t, u);
                 endpoints.add(e);
-                states.add(new EndpointState(CircuitBreaker.of(e.label(), config)));
+                CircuitBreaker b = CircuitBreaker.of(e.label(), config);
+                states.add(new EndpointState(b));
+                metrics.breaker(e, b);
             }
         }
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("the chain needs at least one tier");
         }
+        this.indexes = IntStream.range(0, endpoints.size()).boxed().toList();
     }
 
     public Duration deadline() {
@@ -92,123 +119,106 @@ public final class FailoverPolicy implements AutoCloseable {
      *         {@link AllTiersFailed}, or a {@link TimeoutException} at the deadline
      */
     public <T> CompletableFuture<Result<T>> execute(Function<Endpoint, CompletableFuture<T>> attempt) {
-        Run<T> run = new Run<>(attempt);
-        run.launchNext();
-        run.result.orTimeout(deadline.toNanos(), TimeUnit.NANOSECONDS).whenComplete((r, e) -> run.cancelAll());
-        return run.result;
+        Call<T> call = new Call<>();
+        CompletableFuture<HedgedRace.Win<Integer, T>> race = HedgedRace.run(indexes, i -> guarded(endpoints.get(i), attempt),
+                this::hedgeDelay, timers, call);
+        race.orTimeout(deadline.toNanos(), TimeUnit.NANOSECONDS);
+        return race.handle((win, err) -> {
+            if (err == null) {
+                if (win.candidate() != 0) {
+                    metrics.failover(endpoints.get(win.candidate()));
+                }
+                return new Result<>(win.value(), endpoints.get(win.candidate()), call.notes());
+            }
+            Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+            throw new CompletionException(cause instanceof HedgedRace.NoAnswer ? new AllTiersFailed("no tier answered", call.notes()) : cause);
+        });
     }
 
-    /** One call's progress along the chain. */
-    private final class Run<T> {
-        final CompletableFuture<Result<T>> result = new CompletableFuture<>();
-        final Function<Endpoint, CompletableFuture<T>> attempt;
-        final List<CompletableFuture<T>> inFlight = new ArrayList<>();
-        final List<String> notes = new ArrayList<>();
-        int next;
-        int running;
-        int launched;
+    private static <T> CompletableFuture<T> guarded(Endpoint e, Function<Endpoint, CompletableFuture<T>> attempt) {
+        // A guard in case the transport ignores its own timeout.
+        return attempt.apply(e).orTimeout(e.tier().timeout().toNanos() + TimeUnit.MILLISECONDS.toNanos(50), TimeUnit.NANOSECONDS);
+    }
 
-        Run(Function<Endpoint, CompletableFuture<T>> attempt) {
-            this.attempt = attempt;
+    /** The tier's hedge delay, or none when it is not shorter than the tier's timeout. */
+    private Duration hedgeDelay(int i) {
+        Tier t = endpoints.get(i).tier();
+        return t.hedgeDelay().compareTo(t.timeout()) < 0 ? t.hedgeDelay() : null;
+    }
+
+    /** The breakers' side of one call's race (endpoints by index in chain order), and its notes for diagnostics. */
+    private final class Call<T> implements HedgedRace.Referee<Integer, T> {
+        private final List<String> notes = new ArrayList<>();
+
+        synchronized List<String> notes() {
+            return List.copyOf(notes);
         }
 
-        synchronized void launchNext() {
-            while (next < endpoints.size() && !result.isDone()) {
-                int i = next++;
-                Endpoint e = endpoints.get(i);
-                EndpointState s = states.get(i);
-                if (s.coolingUntilNanos - System.nanoTime() > 0) {
-                    notes.add(e.label() + ": skipped (429, within Retry-After)");
-                    continue;
-                }
-                if (!s.breaker.tryAcquirePermission()) {
-                    notes.add(e.label() + ": skipped (circuit open)");
-                    continue;
-                }
-                start(e, s);
-                return;
-            }
-            if (running == 0 && !result.isDone()) {
-                result.completeExceptionally(new AllTiersFailed("no tier answered", notes));
-            }
+        private synchronized void note(String n) {
+            notes.add(n);
         }
 
-        private void start(Endpoint e, EndpointState s) {
-            running++;
-            int myLaunch = ++launched;
-            long t0 = System.nanoTime();
-            CompletableFuture<T> cf;
-            try {
-                cf = attempt.apply(e);
-            } catch (RuntimeException ex) {
-                cf = CompletableFuture.failedFuture(ex);
+        @Override
+        public HedgedRace.Admission admit(Integer i) {
+            Endpoint e = endpoints.get(i);
+            EndpointState s = states.get(i);
+            if (s.coolingUntilNanos - System.nanoTime() > 0) {
+                note(e.label() + ": skipped (429, within Retry-After)");
+                metrics.attempt(e, ClientMetrics.AttemptOutcome.SKIPPED_RATE_LIMITED);
+                return HedgedRace.Admission.SKIP;
             }
-            // A guard in case the transport ignores its own timeout.
-            cf = cf.orTimeout(e.tier().timeout().toNanos() + TimeUnit.MILLISECONDS.toNanos(50), TimeUnit.NANOSECONDS);
-            inFlight.add(cf);
-            CompletableFuture<T> mine = cf;
-            cf.whenComplete((v, err) -> finished(e, s, t0, mine, v, err));
-            long hedgeNanos = e.tier().hedgeDelay().toNanos();
-            if (hedgeNanos < e.tier().timeout().toNanos()) {
-                timers.schedule(() -> hedge(myLaunch, mine), hedgeNanos, TimeUnit.NANOSECONDS);
+            if (!s.breaker.tryAcquirePermission()) {
+                note(e.label() + ": skipped (circuit open)");
+                metrics.attempt(e, ClientMetrics.AttemptOutcome.SKIPPED_OPEN);
+                return HedgedRace.Admission.SKIP;
             }
+            if (s.breaker.getState() == CircuitBreaker.State.HALF_OPEN) {
+                // A probe of a tier that failed lately: the next endpoint races it from the start, so a
+                // tier still hung costs this call nothing.
+                note(e.label() + ": probed alongside the next");
+                return HedgedRace.Admission.START_AND_NEXT;
+            }
+            return HedgedRace.Admission.START;
         }
 
-        /** The hedge: the attempt is still out and nothing newer started since, so ask the next endpoint too. */
-        synchronized void hedge(int launchNumber, CompletableFuture<T> attemptFuture) {
-            if (!result.isDone() && !attemptFuture.isDone() && launched == launchNumber) {
-                notes.add("hedged after " + endpoints.get(next - 1).tier().hedgeDelay().toMillis() + " ms");
-                launchNext();
-            }
+        @Override
+        public void hedged(Integer i) {
+            note("hedged after " + endpoints.get(i).tier().hedgeDelay().toMillis() + " ms");
         }
 
-        synchronized void finished(Endpoint e, EndpointState s, long t0, CompletableFuture<T> cf, T value, Throwable err) {
-            running--;
-            long took = System.nanoTime() - t0;
-            Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-            if (cause instanceof CancellationException || (result.isDone() && cause != null)) {
-                if (took >= e.tier().hedgeDelay().toNanos() && e.tier().hedgeDelay().toNanos() > 0) {
-                    // Outrun by a hedge: too slow for its place in the chain. Counting it lets the breaker
-                    // open, so a hung tier stops costing a hedge delay on every call until a probe succeeds.
-                    s.breaker.onError(took, TimeUnit.NANOSECONDS, new TimeoutException("slower than its hedge delay"));
-                } else {
-                    s.breaker.releasePermission(); // lost the race early: says nothing about the endpoint
-                }
-                return;
-            }
-            if (cause == null) {
+        @Override
+        public boolean endsRace(Integer i, Throwable failure) {
+            return failure instanceof AttemptFailure.RejectedCredentials;
+        }
+
+        @Override
+        public void settled(Integer i, HedgedRace.Outcome<T> outcome) {
+            Endpoint e = endpoints.get(i);
+            EndpointState s = states.get(i);
+            long took = outcome.nanos();
+            if (outcome instanceof HedgedRace.Answered<T>) {
                 s.breaker.onSuccess(took, TimeUnit.NANOSECONDS);
-                if (result.complete(new Result<>(value, e, List.copyOf(notes)))) {
-                    cancelOthers(cf);
+                metrics.attempt(e, ClientMetrics.AttemptOutcome.ANSWERED);
+            } else if (outcome instanceof HedgedRace.Overdue<T>) {
+                s.breaker.onError(took, TimeUnit.NANOSECONDS, new AttemptFailure.OutrunByHedge(e.label()
+                        + ": no answer within its " + e.tier().hedgeDelay().toMillis() + " ms hedge delay"));
+                metrics.attempt(e, ClientMetrics.AttemptOutcome.OVERDUE);
+            } else if (outcome instanceof HedgedRace.Unneeded<T>) {
+                s.breaker.releasePermission(); // ended before its hedge delay: says nothing about the endpoint
+                metrics.attempt(e, ClientMetrics.AttemptOutcome.UNNEEDED);
+            } else if (outcome instanceof HedgedRace.Failed<T> f) {
+                metrics.attempt(e, ClientMetrics.AttemptOutcome.FAILED);
+                Throwable cause = f.cause();
+                if (cause instanceof AttemptFailure.RejectedCredentials) {
+                    s.breaker.releasePermission();
+                } else if (cause instanceof AttemptFailure.RateLimited r) {
+                    s.breaker.releasePermission();
+                    s.coolingUntilNanos = System.nanoTime() + r.retryAfter().toNanos();
+                } else {
+                    s.breaker.onError(took, TimeUnit.NANOSECONDS, cause);
                 }
-                return;
+                note(e.label() + ": " + describe(cause) + " after " + TimeUnit.NANOSECONDS.toMillis(took) + " ms");
             }
-            if (cause instanceof AttemptFailure.RejectedCredentials) {
-                s.breaker.releasePermission();
-                result.completeExceptionally(cause);
-                cancelOthers(cf);
-                return;
-            }
-            if (cause instanceof AttemptFailure.RateLimited r) {
-                s.breaker.releasePermission();
-                s.coolingUntilNanos = System.nanoTime() + r.retryAfter().toNanos();
-            } else {
-                s.breaker.onError(took, TimeUnit.NANOSECONDS, cause);
-            }
-            notes.add(e.label() + ": " + describe(cause) + " after " + TimeUnit.NANOSECONDS.toMillis(took) + " ms");
-            launchNext();
-        }
-
-        private void cancelOthers(CompletableFuture<T> winner) {
-            for (CompletableFuture<T> f : inFlight) {
-                if (f != winner) {
-                    f.cancel(true);
-                }
-            }
-        }
-
-        synchronized void cancelAll() {
-            inFlight.forEach(f -> f.cancel(true));
         }
     }
 

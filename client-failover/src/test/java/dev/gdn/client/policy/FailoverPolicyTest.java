@@ -24,9 +24,23 @@ class FailoverPolicyTest {
     static final Duration HEDGE = Duration.ofMillis(50);
 
     static List<Tier> chain(String... names) {
-        return java.util.Arrays.stream(names)
-                .map(n -> Tier.of(n, TierKind.GDN, "http://" + n + ".test").withTimeout(Duration.ofSeconds(1)).withHedgeDelay(HEDGE))
-                .toList();
+        return java.util.Arrays.stream(names).map(n -> tier(n, HEDGE)).toList();
+    }
+
+    static Tier tier(String name, Duration hedge) {
+        return Tier.of(name, TierKind.GDN, "http://" + name + ".test").withTimeout(Duration.ofSeconds(1)).withHedgeDelay(hedge);
+    }
+
+    static CompletableFuture<String> now(String v) {
+        return CompletableFuture.completedFuture(v);
+    }
+
+    /** The first endpoint's breaker once a probe raced with the next has its verdict (up to 2 s on a loaded machine). */
+    static String afterProbe(FailoverPolicy p) throws InterruptedException {
+        for (int i = 0; i < 200 && p.status().get(0).breakerState().equals("HALF_OPEN"); i++) {
+            Thread.sleep(10);
+        }
+        return p.status().get(0).breakerState();
     }
 
     /** What each endpoint does when asked: by tier name. */
@@ -172,6 +186,76 @@ class FailoverPolicyTest {
             assertEquals("from-b", p.execute(s).get().value());
             assertTrue((System.nanoTime() - t0) / 1_000_000 < HEDGE.toMillis(), "a skipped tier costs no hedge delay");
             assertEquals(4, calls.get("a").get());
+        }
+    }
+
+    @Test
+    void aHalfOpenProbeOfAStillHungTierCostsTheCallNothingAndReopensTheBreaker() throws Exception {
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        Duration openFor = Duration.ofMillis(300);
+        FailoverPolicy.BreakerSettings fast = new FailoverPolicy.BreakerSettings(50, 4, 4, openFor);
+        try (FailoverPolicy p = new FailoverPolicy(chain("a", "b"), Duration.ofSeconds(2), fast)) {
+            Function<Endpoint, CompletableFuture<String>> s = script(Map.of("a", e -> hang(), "b", e -> now("from-b")), calls);
+            for (int i = 0; i < 4; i++) {
+                assertEquals("from-b", p.execute(s).get().value());
+            }
+            assertEquals("OPEN", p.status().get(0).breakerState());
+
+            Thread.sleep(openFor.toMillis() + 50);
+            long t0 = System.nanoTime();
+            FailoverPolicy.Result<String> probed = p.execute(s).get();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals("from-b", probed.value());
+            assertEquals(5, calls.get("a").get(), "the open period is over: a is probed");
+            assertTrue(ms < HEDGE.toMillis(), "the probe raced b from the start, so it cost no hedge delay: " + ms + " ms");
+            assertTrue(probed.notes().get(0).contains("probed alongside"), probed.notes().toString());
+            // The probe is given its hedge delay to answer; still hung, it is cancelled and counted.
+            assertEquals("OPEN", afterProbe(p), "a failed probe opens the breaker again");
+        }
+    }
+
+    @Test
+    void aProbeThatAnswersWithinItsHedgeDelayClosesTheBreakerEvenWhenTheNextEndpointWins() throws Exception {
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        Duration openFor = Duration.ofMillis(300);
+        FailoverPolicy.BreakerSettings fast = new FailoverPolicy.BreakerSettings(50, 4, 4, openFor);
+        AtomicInteger aHealthy = new AtomicInteger(0);
+        Duration aHedge = Duration.ofMillis(500);
+        try (FailoverPolicy p = new FailoverPolicy(List.of(tier("a", aHedge), tier("b", HEDGE)), Duration.ofSeconds(2), fast)) {
+            Function<Endpoint, CompletableFuture<String>> s = script(Map.of(
+                    // healed: answers well within its 500 ms hedge delay, but after b
+                    "a", e -> aHealthy.get() == 1 ? answer("from-a", 15) : hang(),
+                    "b", e -> now("from-b")), calls);
+            for (int i = 0; i < 4; i++) {
+                assertEquals("from-b", p.execute(s).get().value());
+            }
+            assertEquals("OPEN", p.status().get(0).breakerState());
+
+            aHealthy.set(1);
+            Thread.sleep(openFor.toMillis() + 50);
+            assertEquals("from-b", p.execute(s).get().value(), "b answered first");
+            assertEquals("CLOSED", afterProbe(p), "the probe's own answer closed the breaker");
+            int bCalls = calls.get("b").get();
+            assertEquals("from-a", p.execute(s).get().value(), "traffic is back on a");
+            assertEquals(bCalls, calls.get("b").get(), "b is no longer asked");
+        }
+    }
+
+    @Test
+    void aSlowTierThatStillAnswersFirstIsNotHeldAgainstIt() throws Exception {
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        FailoverPolicy.BreakerSettings fast = new FailoverPolicy.BreakerSettings(50, 4, 4, Duration.ofSeconds(30));
+        // b's own hedge delay is long, so that a slow moment of the machine cannot make it overdue before a answers.
+        try (FailoverPolicy p = new FailoverPolicy(List.of(tier("a", HEDGE), tier("b", Duration.ofMillis(900))), Duration.ofSeconds(2),
+                fast)) {
+            // a answers after its hedge delay, b (asked by the hedge) never: a is the best there is.
+            Function<Endpoint, CompletableFuture<String>> s = script(Map.of(
+                    "a", e -> answer("from-a", HEDGE.toMillis() + 30), "b", e -> hang()), calls);
+            for (int i = 0; i < 6; i++) {
+                assertEquals("from-a", p.execute(s).get().value());
+            }
+            assertEquals("CLOSED", p.status().get(0).breakerState(), "a won every race");
+            assertEquals("CLOSED", p.status().get(1).breakerState(), "b, the hedge a beat, was not needed: not judged");
         }
     }
 }

@@ -2,6 +2,8 @@ package dev.gdn.sync.fetch;
 
 import dev.gdn.ruleset.envelope.EnvelopeException;
 import dev.gdn.ruleset.envelope.TrustedKeys;
+import dev.gdn.ruleset.hedge.HedgedRace;
+import dev.gdn.ruleset.hedge.InterruptibleTask;
 import dev.gdn.ruleset.proto.IndexEntry;
 import dev.gdn.ruleset.proto.Ruleset;
 import dev.gdn.ruleset.proto.StoreIndex;
@@ -31,12 +33,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -57,6 +57,9 @@ public final class Fetcher implements AutoCloseable {
     private final MeterRegistry registry;
     private final Clock clock;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    /** Hedge timers of artifact reads. */
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
+            .name("gdn-fetch-hedge").factory());
     private final Map<String, VerifiedRuleset> current = new ConcurrentHashMap<>();
     private final List<Consumer<VerifiedRuleset>> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, Long> rejectedArtifacts = new ConcurrentHashMap<>(); // memo key → when
@@ -268,7 +271,11 @@ public final class Fetcher implements AutoCloseable {
         }
     }
 
-    /** Reads one artifact from the stores that offer it: first answer wins, the next store is asked after the hedge delay or a failure. */
+    /**
+     * Reads one artifact from the stores that offer it, as a {@link HedgedRace} (the client's failover
+     * chain runs on the same race): first verified artifact wins, the next store is asked after the
+     * hedge delay or at once on a failure.
+     */
     private VerifiedRuleset fetchHedged(String env, long version, List<StoreState> holders) {
         List<StoreState> candidates = new ArrayList<>();
         for (StoreState s : holders) {
@@ -282,44 +289,34 @@ public final class Fetcher implements AutoCloseable {
         if (candidates.isEmpty()) {
             return null;
         }
-        ExecutorCompletionService<VerifiedRuleset> race = new ExecutorCompletionService<>(executor);
-        List<Future<VerifiedRuleset>> started = new ArrayList<>();
-        int next = 0;
-        int running = 0;
-        try {
-            started.add(race.submit(() -> fetchOne(candidates.get(0), env)));
-            next = 1;
-            running = 1;
-            while (running > 0) {
-                Future<VerifiedRuleset> done = next < candidates.size()
-                        ? race.poll(config.hedgeDelay().toMillis(), TimeUnit.MILLISECONDS)
-                        : race.take();
-                if (done == null) {
-                    StoreState hedge = candidates.get(next++);
-                    started.add(race.submit(() -> fetchOne(hedge, env)));
-                    running++;
-                    continue;
-                }
-                running--;
-                VerifiedRuleset r = done.get();
-                if (r != null) {
+        CompletableFuture<HedgedRace.Win<StoreState, VerifiedRuleset>> race = HedgedRace.run(candidates,
+                (StoreState s) -> InterruptibleTask.submit(executor, () -> {
+                    VerifiedRuleset r = fetchOne(s, env);
+                    if (r == null) {
+                        throw new NotDelivered(); // fetchOne logged why
+                    }
                     return r;
-                }
-                if (next < candidates.size()) {
-                    StoreState fallback = candidates.get(next++);
-                    started.add(race.submit(() -> fetchOne(fallback, env)));
-                    running++;
-                }
-            }
-            return null;
+                }), s -> config.hedgeDelay(), timers);
+        try {
+            return race.get().value();
         } catch (InterruptedException e) {
+            race.cancel(true); // ends the reads still out
             Thread.currentThread().interrupt();
             return null;
         } catch (ExecutionException e) {
-            LOG.log(Level.ERROR, "artifact fetch failed unexpectedly", e.getCause());
+            if (!(e.getCause() instanceof HedgedRace.NoAnswer)) {
+                LOG.log(Level.ERROR, "artifact fetch failed unexpectedly", e.getCause());
+            }
             return null;
-        } finally {
-            started.forEach(f -> f.cancel(true));
+        }
+    }
+
+    /** One store did not deliver a verified artifact; already logged and counted. */
+    private static final class NotDelivered extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotDelivered() {
+            super(null, null, false, false);
         }
     }
 
@@ -431,5 +428,6 @@ public final class Fetcher implements AutoCloseable {
     public void close() {
         running = false;
         executor.shutdownNow();
+        timers.shutdownNow();
     }
 }
