@@ -188,7 +188,7 @@ public final class Fetcher implements AutoCloseable {
             markUp(s, "found");
             return true;
         } catch (StoreException e) {
-            if (s.up || s.lastError == null) {
+            if ((s.up || s.lastError == null) && config.logProblems()) {
                 LOG.log(Level.WARNING, "{0}", e.getMessage());
             }
             s.up = false;
@@ -341,7 +341,9 @@ public final class Fetcher implements AutoCloseable {
             rejectedArtifacts.put(memoKey(s, entry), clock.millis());
             return null;
         } catch (StoreException e) {
-            LOG.log(Level.WARNING, "{0}", e.getMessage());
+            if (config.logProblems()) {
+                LOG.log(Level.WARNING, "{0}", e.getMessage());
+            }
             return null;
         }
     }
@@ -363,7 +365,9 @@ public final class Fetcher implements AutoCloseable {
     }
 
     private void reject(StoreState s, String key, String reason, String message) {
-        LOG.log(Level.WARNING, "rejected {0} {1}: {2}", s.store.name(), key, message);
+        if (config.logProblems()) {
+            LOG.log(Level.WARNING, "rejected {0} {1}: {2}", s.store.name(), key, message);
+        }
         registry.counter("gdn.fetch.rejected", "store", s.store.name(), "reason", reason).increment();
         synchronized (recentRejections) {
             recentRejections.addFirst(new Rejection(s.store.name(), key, reason, message, clock.instant()));

@@ -9,9 +9,9 @@ import dev.gdn.ruleset.proto.StoreIndex;
 import dev.gdn.sync.layout.SignedIndex;
 import dev.gdn.sync.layout.StoreLayout;
 import dev.gdn.sync.store.ObjectStore;
+import dev.gdn.sync.store.StoreException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,7 +32,6 @@ import java.util.concurrent.TimeoutException;
  * deadline), so a slow or dead store never delays the rest; the result names every store's outcome.
  */
 public final class Publisher implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Publisher.class.getName());
 
     private final List<StoreGuard> guards;
     private final SigningKey signingKey;
@@ -97,12 +96,9 @@ public final class Publisher implements AutoCloseable {
                         Duration.ofNanos(System.nanoTime() - started)));
             }
         }
+        // Counted here, told by the caller (the CLI's table, the sync daemon's log), so each failure is told once.
         for (StoreOutcome o : outcomes) {
             registry.counter("gdn.publish.outcomes", "store", o.store(), "status", o.status().name()).increment();
-            if (!o.status().stored()) {
-                LOG.log(Level.WARNING, "publish {0} v{1} to {2}: {3} {4}", ruleset.getEnvironmentId(),
-                        ruleset.getVersion(), o.store(), o.status(), o.detail());
-            }
         }
         return new PublishResult(ruleset.getEnvironmentId(), ruleset.getVersion(), outcomes);
     }
@@ -126,7 +122,7 @@ public final class Publisher implements AutoCloseable {
                     "skipped: the store failed repeatedly; retried after " + policy.breakerOpenFor().toSeconds() + " s",
                     Duration.ofNanos(System.nanoTime() - t0));
         } catch (Exception e) {
-            return new StoreOutcome(store.name(), StoreOutcome.Status.FAILED, e.getMessage(), Duration.ofNanos(System.nanoTime() - t0));
+            return new StoreOutcome(store.name(), StoreOutcome.Status.FAILED, describe(e), Duration.ofNanos(System.nanoTime() - t0));
         }
     }
 
@@ -160,12 +156,20 @@ public final class Publisher implements AutoCloseable {
                 highest = Math.max(highest, futures.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
             } catch (Exception e) {
                 futures.get(i).cancel(true);
-                Throwable cause = e instanceof ExecutionException ? e.getCause().getCause() : e;
+                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                if (cause instanceof CompletionException && cause.getCause() != null) {
+                    cause = cause.getCause();
+                }
                 unreadable.put(guards.get(i).store().name(), cause instanceof TimeoutException
-                        ? "no answer within " + policy.deadline().toMillis() + " ms" : String.valueOf(cause == null ? e : cause.getMessage()));
+                        ? "no answer within " + policy.deadline().toMillis() + " ms" : describe(cause == null ? e : cause));
             }
         }
         return new PublishedState(highest, unreadable);
+    }
+
+    /** A failure for a report that names the store already: without the store's name in front. */
+    static String describe(Throwable e) {
+        return e instanceof StoreException se ? se.withoutStore() : String.valueOf(e.getMessage() == null ? e : e.getMessage());
     }
 
     @Override
