@@ -1,5 +1,6 @@
 package dev.gdn.cli;
 
+import dev.gdn.cli.logging.Logging;
 import dev.gdn.classic.ClassicApi;
 import dev.gdn.classic.ClassicConfig;
 import dev.gdn.node.http.CdnPolicy;
@@ -65,8 +66,7 @@ final class ClassicCommand implements Callable<Integer> {
             api.drainAndStop(drainMillis);
             stopped.countDown();
         }, "gdn-shutdown"));
-        System.out.println("gdn classic listening on port " + api.port());
-        System.out.flush();
+        Logging.status("gdn classic listening on port " + api.port());
         stopped.await();
         return ExitCodes.OK;
     }
@@ -81,7 +81,8 @@ final class ClassicCommand implements Callable<Integer> {
         new SecureRandom().nextBytes(random);
         String token = "gdn_admin_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         AtomicFile.write(file, (token + "\n").getBytes(StandardCharsets.US_ASCII), PosixFilePermissions.fromString("rw-------"));
-        System.err.println("gdn classic: created an admin token in " + file + " (owner-only); use it as Authorization: Bearer <token>");
+        System.getLogger(ClassicCommand.class.getName()).log(System.Logger.Level.INFO,
+                "created an admin token in {0} (owner-only); use it as Authorization: Bearer <token>", file);
         return token;
     }
 }

@@ -1,5 +1,6 @@
 package dev.gdn.cli;
 
+import dev.gdn.cli.logging.Logging;
 import dev.gdn.node.GdnNode;
 import dev.gdn.node.NodeConfig;
 import dev.gdn.node.http.CdnPolicy;
@@ -114,8 +115,7 @@ final class NodeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "gdn-shutdown"));
         // machine-readable for scripts and tests that start nodes on port 0
-        System.out.println("gdn node listening on port " + node.port());
-        System.out.flush();
+        Logging.status("gdn node listening on port " + node.port());
         stopped.await();
         return ExitCodes.OK;
     }

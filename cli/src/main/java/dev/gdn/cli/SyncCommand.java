@@ -1,5 +1,6 @@
 package dev.gdn.cli;
 
+import dev.gdn.cli.logging.Logging;
 import dev.gdn.classic.db.ClassicRepository;
 import dev.gdn.classic.db.Database;
 import dev.gdn.classic.db.EmbeddedDatabase;
@@ -78,8 +79,7 @@ final class SyncCommand implements Callable<Integer> {
             stopped.countDown();
         }, "gdn-shutdown"));
         daemon.start();
-        System.out.println("gdn sync running (" + stores.size() + " stores)");
-        System.out.flush();
+        Logging.status("gdn sync running (" + stores.size() + " stores)");
         stopped.await();
         return ExitCodes.OK;
     }
