@@ -1,6 +1,7 @@
 package dev.gdn.cli;
 
 import dev.gdn.cli.logging.Logging;
+import dev.gdn.cli.telemetry.Telemetry;
 import dev.gdn.classic.ClassicApi;
 import dev.gdn.classic.ClassicConfig;
 import dev.gdn.node.http.CdnPolicy;
@@ -59,11 +60,13 @@ final class ClassicCommand implements Callable<Integer> {
         String token = adminToken != null && !adminToken.isBlank() ? adminToken : adminTokenFile(dataDir);
         ClassicConfig config = new ClassicConfig(host, port, db, dbUser, dbPassword, dataDir, dbPort, token,
                 Durations.parse(check, "--check"), Durations.parse(drain, "--drain"), CdnPolicy.DEFAULT);
-        ClassicApi api = ClassicApi.start(config);
+        Telemetry telemetry = Telemetry.start("gdn-classic");
+        ClassicApi api = ClassicApi.start(config, telemetry.openTelemetry());
         CountDownLatch stopped = new CountDownLatch(1);
         long drainMillis = config.drainTimeout().toMillis();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             api.drainAndStop(drainMillis);
+            telemetry.close();
             stopped.countDown();
         }, "gdn-shutdown"));
         Logging.status("gdn classic listening on port " + api.port());

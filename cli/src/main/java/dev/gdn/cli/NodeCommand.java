@@ -1,6 +1,7 @@
 package dev.gdn.cli;
 
 import dev.gdn.cli.logging.Logging;
+import dev.gdn.cli.telemetry.Telemetry;
 import dev.gdn.node.GdnNode;
 import dev.gdn.node.NodeConfig;
 import dev.gdn.node.http.CdnPolicy;
@@ -99,9 +100,10 @@ final class NodeCommand implements Callable<Integer> {
                 Durations.parse(drain, "--drain"),
                 new CdnPolicy(Durations.parse(sMaxAge, "--cdn-s-maxage"), CdnPolicy.DEFAULT.staleWhileRevalidate(),
                         CdnPolicy.DEFAULT.staleIfError()));
+        Telemetry telemetry = Telemetry.start("gdn-node");
         GdnNode node;
         try {
-            node = GdnNode.start(config);
+            node = GdnNode.start(config, telemetry.openTelemetry());
         } catch (dev.gdn.ruleset.compile.FlagFileException e) {
             throw new CliException(ExitCodes.BAD_INPUT, config.flagsFile() + ": " + e.getMessage());
         } catch (java.nio.file.NoSuchFileException e) {
@@ -112,6 +114,7 @@ final class NodeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.drainAndStop();
+            telemetry.close();
             stopped.countDown();
         }, "gdn-shutdown"));
         // machine-readable for scripts and tests that start nodes on port 0

@@ -1,5 +1,6 @@
 package dev.gdn.cli;
 
+import dev.gdn.cli.telemetry.Telemetry;
 import dev.gdn.ruleset.compile.FlagSet;
 import dev.gdn.ruleset.envelope.SigningKey;
 import dev.gdn.ruleset.envelope.TrustedKeys;
@@ -80,7 +81,9 @@ final class PublishCommand implements Callable<Integer> {
         WritePolicy policy = new WritePolicy(deadline, 3, Duration.ofMillis(100), Duration.ofSeconds(30));
         PrintWriter out = spec.commandLine().getOut();
         List<ObjectStore> opened = StoreArgs.open(stores, deadline);
-        try (Publisher publisher = new Publisher(opened, key, trusted, policy, Clock.systemUTC(), new SimpleMeterRegistry())) {
+        try (Telemetry telemetry = Telemetry.start("gdn-cli");
+             Publisher publisher = new Publisher(opened, key, trusted, policy, Clock.systemUTC(), new SimpleMeterRegistry(),
+                     telemetry.openTelemetry())) {
             Publisher.PublishedState state = publisher.publishedState(environment);
             if (state.unreadable().size() == opened.size() && version == null) {
                 throw new CliException(ExitCodes.NO_STORE, "no store could be read, so the next version is unknown ("

@@ -1,6 +1,7 @@
 package dev.gdn.cli;
 
 import dev.gdn.cli.logging.Logging;
+import dev.gdn.cli.telemetry.Telemetry;
 import dev.gdn.classic.db.ClassicRepository;
 import dev.gdn.classic.db.Database;
 import dev.gdn.classic.db.EmbeddedDatabase;
@@ -83,6 +84,7 @@ final class SyncCommand implements Callable<Integer> {
         Duration deadline = Durations.parse(timeout, "--timeout");
         List<ObjectStore> opened = StoreArgs.open(stores, deadline);
         Database database = new Database(url, dbUser, dbPassword);
+        Telemetry telemetry = Telemetry.start("gdn-sync");
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
         new JvmGcMetrics().bindTo(meters);
@@ -91,13 +93,15 @@ final class SyncCommand implements Callable<Integer> {
         new UptimeMetrics().bindTo(meters);
         SyncDaemon daemon = new SyncDaemon(database, new ClassicRepository(database.dataSource(), Clock.systemUTC()), opened, key,
                 trusted, new WritePolicy(deadline, 3, Duration.ofMillis(100), Duration.ofSeconds(30)),
-                Durations.parse(poll, "--poll"), Durations.parse(reconcile, "--reconcile"), Clock.systemUTC(), meters);
+                Durations.parse(poll, "--poll"), Durations.parse(reconcile, "--reconcile"), Clock.systemUTC(), meters,
+                telemetry.openTelemetry());
         SyncServer server = SyncServer.start(host, port, daemon, meters);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             daemon.close();
             server.close();
             database.close();
+            telemetry.close();
             stopped.countDown();
         }, "gdn-shutdown"));
         daemon.start();

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.gdn.client.local.LocalRulesets;
 import dev.gdn.client.policy.FailoverPolicy;
 import dev.gdn.client.remote.RemoteEvaluator;
+import dev.gdn.client.tracing.ClientTracing;
 import dev.gdn.ruleset.envelope.TrustedKeys;
 import dev.gdn.ruleset.json.JsonWriter;
 import java.io.IOException;
@@ -72,7 +73,7 @@ public final class GdnClient implements AutoCloseable {
         Duration connect = b.tiers.stream().map(Tier::timeout).min(Duration::compareTo).orElse(Tier.DEFAULT_TIMEOUT);
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connect)
                 .executor(httpExecutor).build();
-        this.remote = b.local == null ? new RemoteEvaluator(http, httpExecutor, b.clientKey, policy, b.lastKnownGoodContexts) : null;
+        this.remote = b.local == null ? new RemoteEvaluator(http, httpExecutor, b.clientKey, policy, b.lastKnownGoodContexts, b.tracing) : null;
         this.recentAnswers = b.local == null && !b.remoteAnswerTtl.isZero()
                 ? Caffeine.newBuilder().expireAfterWrite(b.remoteAnswerTtl).maximumSize(b.lastKnownGoodContexts).build() : null;
         if (b.local != null) {
@@ -213,6 +214,7 @@ public final class GdnClient implements AutoCloseable {
         private FailoverPolicy.BreakerSettings breaker = FailoverPolicy.BreakerSettings.DEFAULT;
         private Duration remoteAnswerTtl = Duration.ofSeconds(1);
         private LocalSettings local;
+        private ClientTracing tracing = ClientTracing.NONE;
 
         private record LocalSettings(String serverKey, TrustedKeys trusted, Path cacheDir, Duration refreshInterval) {
         }
@@ -247,6 +249,15 @@ public final class GdnClient implements AutoCloseable {
          * Remote mode: how long {@link GdnClient#resolve} reuses one context's bulk answer (default 1 s;
          * zero asks the chain on every call).
          */
+        /**
+         * Traces remote evaluations and sends their trace context ({@code traceparent}) to the servers, e.g.
+         * {@code OpenTelemetryTracing.of(openTelemetry)}. Default: none.
+         */
+        public Builder tracing(ClientTracing tracing) {
+            this.tracing = java.util.Objects.requireNonNull(tracing);
+            return this;
+        }
+
         public Builder remoteAnswerTtl(Duration ttl) {
             if (ttl.isNegative()) {
                 throw new IllegalArgumentException("the TTL must not be negative");

@@ -11,6 +11,10 @@ import dev.gdn.sync.publish.StoreOutcome;
 import dev.gdn.sync.publish.WritePolicy;
 import dev.gdn.sync.store.ObjectStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -48,15 +52,24 @@ public final class SyncDaemon implements AutoCloseable {
     private volatile boolean leader;
     private final StoreFailureLog storeFailures = new StoreFailureLog();
     private final SyncMetrics metrics;
+    private final Tracer tracer;
 
     public SyncDaemon(Database db, ClassicRepository repo, List<ObjectStore> stores, SigningKey key, TrustedKeys trusted,
                       WritePolicy policy, Duration pollInterval, Duration reconcileInterval, Clock clock, MeterRegistry meters) {
+        this(db, repo, stores, key, trusted, policy, pollInterval, reconcileInterval, clock, meters, OpenTelemetry.noop());
+    }
+
+    /** @param otel spans: a {@code gdn.publish} trace per version published, a {@code gdn.sync.reconcile} per repair pass */
+    public SyncDaemon(Database db, ClassicRepository repo, List<ObjectStore> stores, SigningKey key, TrustedKeys trusted,
+                      WritePolicy policy, Duration pollInterval, Duration reconcileInterval, Clock clock, MeterRegistry meters,
+                      OpenTelemetry otel) {
+        this.tracer = otel.getTracer("dev.gdn.sync");
         this.db = db;
         this.repo = repo;
         this.stores = List.copyOf(stores);
         this.storeNames = stores.stream().map(ObjectStore::name).toList();
         this.key = key;
-        this.publisher = new Publisher(stores, key, trusted, policy, clock, meters);
+        this.publisher = new Publisher(stores, key, trusted, policy, clock, meters, otel);
         this.reconciler = new Reconciler(stores, key, trusted, policy, clock, meters);
         this.pollInterval = pollInterval;
         this.reconcileInterval = reconcileInterval;
@@ -115,6 +128,7 @@ public final class SyncDaemon implements AutoCloseable {
 
     private void refreshLag() {
         metrics.lag(repo.storeLag(storeNames));
+        metrics.latest(repo.latestVersions());
     }
 
     private static boolean tryLock(Connection c) throws SQLException {
@@ -149,7 +163,14 @@ public final class SyncDaemon implements AutoCloseable {
     }
 
     private void reconcile() {
-        Reconciler.Report report = reconciler.reconcileOnce(false);
+        Span span = tracer.spanBuilder("gdn.sync.reconcile").setNoParent().startSpan();
+        Reconciler.Report report;
+        try (Scope ignored = span.makeCurrent()) {
+            report = reconciler.reconcileOnce(false);
+            span.setAttribute("gdn.converged", report.converged());
+        } finally {
+            span.end();
+        }
         report.stores().forEach((store, r) -> {
             if (r.error() != null) {
                 storeFailures.failed(store, "reconcile", r.error());

@@ -16,18 +16,22 @@ import java.util.function.BooleanSupplier;
 /**
  * The sync daemon's meters (Prometheus names): {@code gdn_sync_leader}, per store
  * {@code gdn_sync_store_lag_versions}, {@code gdn_sync_store_lag_seconds} (age of the oldest committed
- * version the store has not got, 0 when it has all) and {@code gdn_sync_store_up}, the publication
+ * version the store has not got, 0 when it has all) and {@code gdn_sync_store_up}, per environment
+ * {@code gdn_sync_latest_version} (what nodes should serve), the publication
  * timer {@code gdn_sync_publish_seconds}, and {@code gdn_sync_database_errors_total}. The Publisher
  * counts each store's outcome in {@code gdn_publish_outcomes_total{store,status}}.
  */
 final class SyncMetrics {
     private final Map<String, ClassicRepository.StoreLag> lag = new ConcurrentHashMap<>();
+    private final Map<String, Long> latest = new ConcurrentHashMap<>();
+    private final MeterRegistry meters;
     private final Timer publish;
     private final Counter databaseErrors;
     private final Clock clock;
 
     SyncMetrics(MeterRegistry meters, List<String> stores, BooleanSupplier leader, StoreFailureLog failures, Clock clock) {
         this.clock = clock;
+        this.meters = meters;
         Gauge.builder("gdn.sync.leader", leader, l -> l.getAsBoolean() ? 1 : 0).strongReference(true) // a lambda: nothing else holds it
                 .description("1 while this daemon holds the leader lock and publishes").register(meters);
         for (String store : stores) {
@@ -55,6 +59,16 @@ final class SyncMetrics {
 
     void lag(Map<String, ClassicRepository.StoreLag> now) {
         lag.putAll(now);
+    }
+
+    /** The newest committed version per environment: what every node should serve (gdn_sync_latest_version). */
+    void latest(Map<String, Long> versions) {
+        versions.forEach((env, v) -> {
+            if (latest.put(env, v) == null) {
+                Gauge.builder("gdn.sync.latest.version", latest, m -> m.getOrDefault(env, 0L)).tag("environment", env)
+                        .description("the newest committed ruleset version of the environment").register(meters);
+            }
+        });
     }
 
     void published(long nanos) {

@@ -11,7 +11,14 @@ import dev.gdn.sync.layout.StoreLayout;
 import dev.gdn.sync.store.ObjectStore;
 import dev.gdn.sync.store.StoreException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import dev.gdn.sync.tracing.StoreSpans;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,13 +46,22 @@ public final class Publisher implements AutoCloseable {
     private final WritePolicy policy;
     private final Clock clock;
     private final MeterRegistry registry;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    // (tasks run in the caller's trace context, so each store's span is a child of the publication's)
+    private final ExecutorService executor = Context.taskWrapping(Executors.newVirtualThreadPerTaskExecutor());
+    private final Tracer tracer;
 
     /**
      * @param trusted keys whose existing indexes this publisher accepts when merging (its own key is always trusted)
      */
     public Publisher(List<ObjectStore> stores, SigningKey signingKey, TrustedKeys trusted, WritePolicy policy,
                      Clock clock, MeterRegistry registry) {
+        this(stores, signingKey, trusted, policy, clock, registry, OpenTelemetry.noop());
+    }
+
+    /** @param otel where the {@code gdn.publish} spans (a child {@code gdn.store.publish} per store) go */
+    public Publisher(List<ObjectStore> stores, SigningKey signingKey, TrustedKeys trusted, WritePolicy policy,
+                     Clock clock, MeterRegistry registry, OpenTelemetry otel) {
+        this.tracer = otel.getTracer(StoreSpans.SCOPE);
         this.guards = stores.stream().map(s -> new StoreGuard(s, policy)).toList();
         this.signingKey = signingKey;
         this.writer = new StoreWriter(signingKey, withOwnKey(trusted, signingKey), clock);
@@ -68,6 +84,25 @@ public final class Publisher implements AutoCloseable {
 
     /** Publishes an already signed artifact (its bytes are written unchanged, so re-publishing is idempotent). */
     public PublishResult publish(Ruleset ruleset, byte[] artifact) {
+        Span span = tracer.spanBuilder("gdn.publish")
+                .setAttribute("gdn.environment", ruleset.getEnvironmentId())
+                .setAttribute("gdn.ruleset.version", ruleset.getVersion())
+                .setAttribute("gdn.stores", guards.size())
+                .startSpan();
+        try (Scope ignored = span.makeCurrent()) {
+            PublishResult result = publishToAll(ruleset, artifact);
+            long stored = result.outcomes().stream().filter(o -> o.status().stored()).count();
+            span.setAttribute("gdn.stores.stored", stored);
+            if (stored == 0) {
+                span.setStatus(StatusCode.ERROR, "no store took it");
+            }
+            return result;
+        } finally {
+            span.end();
+        }
+    }
+
+    private PublishResult publishToAll(Ruleset ruleset, byte[] artifact) {
         StoreLayout.requireValidEnvironmentId(ruleset.getEnvironmentId());
         String key = StoreLayout.artifactKey(ruleset.getEnvironmentId(), ruleset.getVersion());
         IndexEntry entry = StoreWriter.entryFor(ruleset, artifact, clock.millis());
@@ -104,6 +139,20 @@ public final class Publisher implements AutoCloseable {
     }
 
     private StoreOutcome publishTo(StoreGuard guard, String key, byte[] artifact, IndexEntry entry) {
+        Span span = StoreSpans.start(tracer, "gdn.store.publish", guard.store().name(), key);
+        try (Scope ignored = span.makeCurrent()) {
+            StoreOutcome o = publishUntraced(guard, key, artifact, entry);
+            span.setAttribute("gdn.outcome", o.status().name());
+            if (!o.status().stored()) {
+                StoreSpans.fail(span, o.detail());
+            }
+            return o;
+        } finally {
+            span.end();
+        }
+    }
+
+    private StoreOutcome publishUntraced(StoreGuard guard, String key, byte[] artifact, IndexEntry entry) {
         long t0 = System.nanoTime();
         ObjectStore store = guard.store();
         try {
