@@ -2,6 +2,8 @@
 --   CONTEXTS_FILE  one request body per line: {"context":{...}}   (required)
 --   KEYS_FILE      client keys, one per line, or
 --   CLIENT_KEY     a single client key
+--   TRACEPARENT    set (to anything): every request carries a W3C traceparent of its own (sampled), as
+--                  a traced client sends (bench/tracing-bench.sh)
 -- Every request is formatted once in init(), so wrk's Lua spends almost nothing per request: wrk
 -- shares the node's two cores, and building requests per call would take CPU from the node being
 -- measured (wrk's plain GET, used for /health/live, formats its one request once too).
@@ -44,6 +46,9 @@ function init(args)
   requests = {}
   for j = 1, #bodies do
     wrk.headers["Authorization"] = "Bearer " .. keys[(koffset + j - 1) % #keys + 1]
+    if os.getenv("TRACEPARENT") then
+      wrk.headers["traceparent"] = string.format("00-%016x%016x-%016x-01", (tid or 0) + 1, j, j)
+    end
     requests[j] = wrk.format(nil, "/ofrep/v1/evaluate/flags", nil, bodies[(offset + j - 1) % #bodies + 1])
   end
 end

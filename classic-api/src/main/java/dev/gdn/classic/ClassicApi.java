@@ -11,12 +11,14 @@ import dev.gdn.node.http.EvaluationService;
 import dev.gdn.node.http.HealthService;
 import dev.gdn.node.http.MetricsService;
 import dev.gdn.node.source.RulesetRegistry;
+import dev.gdn.node.tracing.RequestTracing;
 import io.helidon.webserver.WebServer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -41,7 +43,7 @@ public final class ClassicApi implements AutoCloseable {
     private final AtomicBoolean draining = new AtomicBoolean();
     private final WebServer server;
 
-    private ClassicApi(ClassicConfig config) throws IOException {
+    private ClassicApi(ClassicConfig config, OpenTelemetry otel) throws IOException {
         Clock clock = Clock.systemUTC();
         new JvmMemoryMetrics().bindTo(meters);
         new JvmGcMetrics().bindTo(meters);
@@ -78,7 +80,8 @@ public final class ClassicApi implements AutoCloseable {
                 .shutdownGracePeriod(config.drainTimeout())
                 .maxPayloadSize(AdminServiceLimits.MAX_PAYLOAD)
                 .routing(r -> r
-                        .register(new EvaluationService(source, SERVED_BY, config.cdn(), meters))
+                        .addFilter(new RequestTracing(otel))
+                        .register(new EvaluationService(source, SERVED_BY, config.cdn(), meters, otel))
                         .register(new HealthService(source, draining::get, loader::degradedReason, clock))
                         .register(new MetricsService(meters))
                         .register(new AdminService(repo, loader, config.adminToken())))
@@ -92,8 +95,14 @@ public final class ClassicApi implements AutoCloseable {
         return new HashSet<>(registry.environments());
     }
 
+    /** A classic API that carries callers' trace context into its logs but records no spans. */
     public static ClassicApi start(ClassicConfig config) throws IOException {
-        return new ClassicApi(config);
+        return start(config, RequestTracing.propagationOnly());
+    }
+
+    /** @param otel spans for requests and evaluations (an SDK from the OTEL_* variables, or propagation only) */
+    public static ClassicApi start(ClassicConfig config, OpenTelemetry otel) throws IOException {
+        return new ClassicApi(config, otel);
     }
 
     public int port() {

@@ -173,6 +173,81 @@ class SuspendersAndSyncTest {
         assertEquals(1, dev.gdn.ruleset.envelope.Envelopes.verifyRuleset(r.body(), TrustedKeys.of(key.publicKey())).getVersion());
     }
 
+    private SyncDaemon daemon(List<ObjectStore> stores, io.micrometer.core.instrument.MeterRegistry meters) {
+        return new SyncDaemon(fx.api.database(), fx.api.repository(), stores, key, TrustedKeys.of(),
+                new WritePolicy(Duration.ofSeconds(3), 2, Duration.ofMillis(20), Duration.ofMillis(200)),
+                Duration.ofMillis(200), Duration.ofSeconds(5), Clock.systemUTC(), meters);
+    }
+
+    /** The value of one sample of the Prometheus text, e.g. {@code gdn_sync_leader}, or NaN when absent. */
+    static double sample(String scrape, String nameAndLabels) {
+        return scrape.lines().filter(l -> l.startsWith(nameAndLabels + " ")).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst().orElse(Double.NaN);
+    }
+
+    @Test
+    void theSyncDaemonServesMetricsAndHealthAsLeaderAndStandby() throws Exception {
+        fx.createEnvironment("prod");
+        fx.upload("prod", FLAGS);
+        Path good = dir.resolve("good");
+        Files.writeString(dir.resolve("blocker"), "a file where the store's parent directory should be");
+        // opened the production way: the blocked one cannot be opened, and is one failing store of two
+        List<String> uris = List.of(good.toUri().toString(), dir.resolve("blocker/store").toUri().toString());
+        var metersA = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        var metersB = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        List<ObjectStore> storesA = new java.util.ArrayList<>();
+        List<ObjectStore> storesB = new java.util.ArrayList<>();
+        for (String u : uris) {
+            storesA.add(dev.gdn.sync.store.ObjectStores.open(u, dev.gdn.sync.store.StoreOptions.DEFAULT));
+            storesB.add(dev.gdn.sync.store.ObjectStores.open(u, dev.gdn.sync.store.StoreOptions.DEFAULT));
+        }
+        String goodName = storesA.get(0).name();
+        String blockedName = storesA.get(1).name();
+        try (SyncDaemon a = daemon(storesA, metersA); SyncDaemon b = daemon(storesB, metersB);
+             dev.gdn.classic.sync.SyncServer sa = dev.gdn.classic.sync.SyncServer.start("127.0.0.1", 0, a, metersA);
+             dev.gdn.classic.sync.SyncServer sb = dev.gdn.classic.sync.SyncServer.start("127.0.0.1", 0, b, metersB)) {
+            a.start();
+            waitFor("a leads", a::isLeader);
+            b.start();
+            waitFor("published to the good store", () -> Files.exists(good.resolve("v1/index.pb")));
+            String base = "http://127.0.0.1:" + sa.port();
+            waitFor("lag measured", () -> sample(Http.send("GET", base + "/metrics", null).body(),
+                    "gdn_sync_store_lag_versions{store=\"" + goodName + "\"}") == 0);
+            String scrape = Http.send("GET", base + "/metrics", null).body();
+            assertEquals(1, sample(scrape, "gdn_sync_leader"), scrape);
+            assertEquals(1, sample(scrape, "gdn_sync_store_lag_versions{store=\"" + blockedName + "\"}"), scrape);
+            assertEquals(0, sample(scrape, "gdn_sync_store_lag_seconds{store=\"" + goodName + "\"}"), scrape);
+            assertTrue(sample(scrape, "gdn_sync_store_lag_seconds{store=\"" + blockedName + "\"}") >= 0, scrape);
+            assertEquals(0, sample(scrape, "gdn_sync_store_up{store=\"" + blockedName + "\"}"), scrape);
+            assertEquals(1, sample(scrape, "gdn_sync_store_up{store=\"" + goodName + "\"}"), scrape);
+            assertTrue(sample(scrape, "gdn_publish_outcomes_total{status=\"PUBLISHED\",store=\"" + goodName + "\"}") >= 1, scrape);
+            assertTrue(sample(scrape, "gdn_publish_outcomes_total{status=\"FAILED\",store=\"" + blockedName + "\"}") >= 1, scrape);
+            assertTrue(sample(scrape, "gdn_sync_publish_seconds_count") >= 1, scrape);
+            assertTrue(scrape.contains("jvm_memory_used_bytes") || scrape.contains("gdn_sync_database_errors_total"), scrape);
+
+            Http.Response ready = Http.send("GET", base + "/health/ready", null);
+            assertEquals(200, ready.status(), ready.body());
+            assertTrue(ready.body().contains("\"role\":\"LEADER\"") && ready.body().contains("\"database\":\"UP\"")
+                    && ready.body().contains(blockedName) && ready.body().contains("cannot create the directory"), ready.body());
+            String standby = "http://127.0.0.1:" + sb.port();
+            waitFor("the standby measures lag too", () -> sample(Http.send("GET", standby + "/metrics", null).body(),
+                    "gdn_sync_store_lag_versions{store=\"" + blockedName + "\"}") == 1);
+            assertEquals(0, sample(Http.send("GET", standby + "/metrics", null).body(), "gdn_sync_leader"));
+            Http.Response standbyReady = Http.send("GET", standby + "/health/ready", null);
+            assertEquals(200, standbyReady.status(), standbyReady.body());
+            assertTrue(standbyReady.body().contains("\"role\":\"STANDBY\""), standbyReady.body());
+            assertEquals(200, Http.send("GET", standby + "/health/live", null).status());
+
+            fx.stopDatabase();
+            waitFor("not ready without the database", () -> Http.send("GET", base + "/health/ready", null).status() == 503);
+            assertTrue(Http.send("GET", base + "/health/ready", null).body().contains("\"database\":\"DOWN"));
+            assertEquals(200, Http.send("GET", base + "/health/live", null).status(), "alive: it waits for the database");
+            waitFor("leadership lost", () -> sample(Http.send("GET", base + "/metrics", null).body(), "gdn_sync_leader") == 0);
+            assertTrue(sample(Http.send("GET", base + "/metrics", null).body(), "gdn_sync_database_errors_total") >= 1);
+            fx.startDatabase();
+        }
+    }
+
     @Test
     void twoDaemonsOneLeaderAndFailover() throws Exception {
         fx.createEnvironment("prod");

@@ -1,5 +1,7 @@
 package dev.gdn.cli;
 
+import dev.gdn.cli.logging.Logging;
+import dev.gdn.cli.telemetry.Telemetry;
 import dev.gdn.classic.ClassicApi;
 import dev.gdn.classic.ClassicConfig;
 import dev.gdn.node.http.CdnPolicy;
@@ -63,15 +65,16 @@ final class ClassicCommand implements Callable<Integer> {
         String token = adminToken != null && !adminToken.isBlank() ? adminToken : adminTokenFile(dataDir);
         ClassicConfig config = new ClassicConfig(host, port, db, dbUser, dbPassword, dataDir, dbPort, token,
                 Durations.parse(check, "--check"), Durations.parse(drain, "--drain"), CdnPolicy.DEFAULT, purge);
-        ClassicApi api = ClassicApi.start(config);
+        Telemetry telemetry = Telemetry.start("gdn-classic");
+        ClassicApi api = ClassicApi.start(config, telemetry.openTelemetry());
         CountDownLatch stopped = new CountDownLatch(1);
         long drainMillis = config.drainTimeout().toMillis();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             api.drainAndStop(drainMillis);
+            telemetry.close();
             stopped.countDown();
         }, "gdn-shutdown"));
-        System.out.println("gdn classic listening on port " + api.port());
-        System.out.flush();
+        Logging.status("gdn classic listening on port " + api.port());
         stopped.await();
         return ExitCodes.OK;
     }
@@ -86,7 +89,8 @@ final class ClassicCommand implements Callable<Integer> {
         new SecureRandom().nextBytes(random);
         String token = "gdn_admin_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         AtomicFile.write(file, (token + "\n").getBytes(StandardCharsets.US_ASCII), PosixFilePermissions.fromString("rw-------"));
-        System.err.println("gdn classic: created an admin token in " + file + " (owner-only); use it as Authorization: Bearer <token>");
+        System.getLogger(ClassicCommand.class.getName()).log(System.Logger.Level.INFO,
+                "created an admin token in {0} (owner-only); use it as Authorization: Bearer <token>", file);
         return token;
     }
 }

@@ -48,7 +48,8 @@ final class FetchCommand implements Callable<Integer> {
         TrustedKeys trusted = KeyFiles.loadTrusted(trust);
         List<ObjectStore> opened = StoreArgs.open(stores, Durations.parse(timeout, "--timeout"));
         PrintWriter out = spec.commandLine().getOut();
-        FetcherConfig config = FetcherConfig.DEFAULT.withEnvironments(Set.copyOf(envs));
+        // the report below tells every store failure and rejection: the fetcher need not log them too
+        FetcherConfig config = FetcherConfig.DEFAULT.withEnvironments(Set.copyOf(envs)).withoutProblemLogging();
         try (Fetcher fetcher = new Fetcher(opened, trusted, config, new SimpleMeterRegistry(), Clock.systemUTC())) {
             fetcher.pollOnce();
             Set<String> wanted = new TreeSet<>(envs.isEmpty() ? fetcher.offeredEnvironments() : envs);

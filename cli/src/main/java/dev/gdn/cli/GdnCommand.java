@@ -1,5 +1,7 @@
 package dev.gdn.cli;
 
+import dev.gdn.cli.logging.LogFormat;
+import dev.gdn.cli.logging.Logging;
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -42,13 +44,22 @@ public final class GdnCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    // Read by LogFormat.resolve before parsing (so even usage errors come in the format asked for);
+    // declared here so every subcommand accepts, documents and validates it.
+    @CommandLine.Option(names = LogFormat.OPTION, scope = CommandLine.ScopeType.INHERIT, paramLabel = "text|json",
+            converter = LogFormatConverter.class,
+            description = "log lines as plain text (default) or one JSON object per line: time, level, logger, message,"
+                    + " trace_id/span_id inside a traced request (default: $" + LogFormat.ENV + " or text)")
+    LogFormat logFormat;
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
     }
 
     public static void main(String[] args) {
-        Logging.configure(java.util.logging.Level.WARNING);
+        Logging.install();
+        Logging.start(LogFormat.resolve(args, System.getenv()));
         PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16));
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         int code = execute(args, out, err);
@@ -82,6 +93,17 @@ public final class GdnCommand implements Runnable {
             return ExitCodes.INTERNAL;
         });
         return cli;
+    }
+
+    static final class LogFormatConverter implements CommandLine.ITypeConverter<LogFormat> {
+        @Override
+        public LogFormat convert(String value) {
+            try {
+                return LogFormat.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a log format (text or json)");
+            }
+        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {

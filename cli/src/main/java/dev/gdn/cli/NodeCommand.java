@@ -1,5 +1,7 @@
 package dev.gdn.cli;
 
+import dev.gdn.cli.logging.Logging;
+import dev.gdn.cli.telemetry.Telemetry;
 import dev.gdn.node.GdnNode;
 import dev.gdn.node.NodeConfig;
 import dev.gdn.node.http.CdnPolicy;
@@ -103,9 +105,10 @@ final class NodeCommand implements Callable<Integer> {
                 new CdnPolicy(Durations.parse(sMaxAge, "--cdn-s-maxage"), CdnPolicy.DEFAULT.staleWhileRevalidate(),
                         CdnPolicy.DEFAULT.staleIfError()),
                 cdnPurge.uris());
+        Telemetry telemetry = Telemetry.start("gdn-node");
         GdnNode node;
         try {
-            node = GdnNode.start(config);
+            node = GdnNode.start(config, telemetry.openTelemetry());
         } catch (dev.gdn.ruleset.compile.FlagFileException e) {
             throw new CliException(ExitCodes.BAD_INPUT, config.flagsFile() + ": " + e.getMessage());
         } catch (java.nio.file.NoSuchFileException e) {
@@ -116,11 +119,11 @@ final class NodeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.drainAndStop();
+            telemetry.close();
             stopped.countDown();
         }, "gdn-shutdown"));
         // machine-readable for scripts and tests that start nodes on port 0
-        System.out.println("gdn node listening on port " + node.port());
-        System.out.flush();
+        Logging.status("gdn node listening on port " + node.port());
         stopped.await();
         return ExitCodes.OK;
     }

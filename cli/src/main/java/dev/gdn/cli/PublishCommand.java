@@ -1,5 +1,6 @@
 package dev.gdn.cli;
 
+import dev.gdn.cli.telemetry.Telemetry;
 import dev.gdn.ruleset.compile.FlagSet;
 import dev.gdn.ruleset.envelope.SigningKey;
 import dev.gdn.ruleset.envelope.TrustedKeys;
@@ -22,7 +23,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -84,14 +84,14 @@ final class PublishCommand implements Callable<Integer> {
         WritePolicy policy = new WritePolicy(deadline, 3, Duration.ofMillis(100), Duration.ofSeconds(30));
         PrintWriter out = spec.commandLine().getOut();
         List<ObjectStore> opened = StoreArgs.open(stores, deadline);
-        try (Publisher publisher = new Publisher(opened, key, trusted, policy, Clock.systemUTC(), new SimpleMeterRegistry())) {
+        try (Telemetry telemetry = Telemetry.start("gdn-cli");
+             Publisher publisher = new Publisher(opened, key, trusted, policy, Clock.systemUTC(), new SimpleMeterRegistry(),
+                     telemetry.openTelemetry())) {
             Publisher.PublishedState state = publisher.publishedState(environment);
-            for (Map.Entry<String, String> bad : state.unreadable().entrySet()) {
-                spec.commandLine().getErr().println("gdn publish: warning: cannot read " + bad.getKey() + ": " + bad.getValue());
-            }
             if (state.unreadable().size() == opened.size() && version == null) {
-                throw new CliException(ExitCodes.NO_STORE, "no store could be read, so the next version is unknown;"
-                        + " fix the stores or give --version");
+                throw new CliException(ExitCodes.NO_STORE, "no store could be read, so the next version is unknown ("
+                        + String.join("; ", state.unreadable().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList())
+                        + "); fix the stores or give --version");
             }
             long v = version != null ? version : state.highest() + 1;
             if (v <= state.highest()) {
@@ -108,7 +108,9 @@ final class PublishCommand implements Callable<Integer> {
                 keysFrom = "from " + keysFile;
             } else {
                 // Dropping every key by leaving out --keys would lock every client out: keep the current ones.
-                VerifiedRuleset previous = currentVersion(opened, Publisher.withOwnKey(trusted, key));
+                // (stores that could not be read just now are left out: their failure is told once, in their row below)
+                VerifiedRuleset previous = currentVersion(opened.stream().filter(st -> !state.unreadable().containsKey(st.name())).toList(),
+                        Publisher.withOwnKey(trusted, key));
                 apiKeys = previous == null ? List.of() : previous.ruleset().getApiKeysList();
                 keysFrom = previous == null ? "none: no --keys and no earlier version" : "kept from v" + previous.version();
             }
@@ -123,7 +125,10 @@ final class PublishCommand implements Callable<Integer> {
             PublishResult result = publisher.publish(ruleset);
             out.printf("%s v%d (%d flags, %d API keys %s) →%n", environment, v, ruleset.getFlagsCount(), apiKeys.size(), keysFrom);
             for (StoreOutcome o : result.outcomes()) {
-                out.println("  " + o);
+                String unreadBefore = state.unreadable().get(o.store());
+                // a failed row says why itself; a store that took the version after all gets the earlier failure as a note
+                out.println("  " + o + (unreadBefore != null && o.status().stored()
+                        ? "  (its index could not be read before publishing: " + unreadBefore + ")" : ""));
             }
             if (!result.anyStored()) {
                 throw new CliException(ExitCodes.NO_STORE, "no store took " + environment + " v" + v);
@@ -136,7 +141,10 @@ final class PublishCommand implements Callable<Integer> {
 
     /** The environment's current verified version in the stores, read as a node would, or null. */
     private VerifiedRuleset currentVersion(List<ObjectStore> stores, TrustedKeys trusted) {
-        FetcherConfig config = FetcherConfig.DEFAULT.withEnvironments(java.util.Set.of(environment));
+        if (stores.isEmpty()) {
+            return null;
+        }
+        FetcherConfig config = FetcherConfig.DEFAULT.withEnvironments(java.util.Set.of(environment)).withoutProblemLogging();
         try (Fetcher fetcher = new Fetcher(stores, trusted, config, new SimpleMeterRegistry(), Clock.systemUTC())) {
             fetcher.pollOnce();
             return fetcher.current().get(environment);

@@ -1,5 +1,7 @@
 package dev.gdn.cli;
 
+import dev.gdn.cli.logging.Logging;
+import dev.gdn.cli.telemetry.Telemetry;
 import dev.gdn.classic.db.ClassicRepository;
 import dev.gdn.classic.db.Database;
 import dev.gdn.classic.db.EmbeddedDatabase;
@@ -8,7 +10,14 @@ import dev.gdn.ruleset.envelope.SigningKey;
 import dev.gdn.ruleset.envelope.TrustedKeys;
 import dev.gdn.sync.publish.WritePolicy;
 import dev.gdn.sync.store.ObjectStore;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.gdn.classic.sync.SyncServer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +31,8 @@ import picocli.CommandLine.Option;
 @Command(name = "sync",
         description = {"Run the sync daemon: sign and publish every committed ruleset version from PostgreSQL to every store,",
             "in version order, record where each went, and repair stores that fell behind.",
-            "Run two for high availability: one leads (a PostgreSQL advisory lock), the other takes over within seconds."},
+            "Run two for high availability: one leads (a PostgreSQL advisory lock), the other takes over within seconds.",
+            "Serves /metrics (Prometheus) and /health/live, /health/ready (leader or healthy standby, database reachable) on --port."},
         mixinStandardHelpOptions = true)
 final class SyncCommand implements Callable<Integer> {
     @Option(names = "--db", paramLabel = "JDBC_URL", description = "the classic API's PostgreSQL (default: the embedded one running in --data-dir)")
@@ -55,6 +65,12 @@ final class SyncCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "10s", paramLabel = "DURATION", description = "the most one publication waits for any store")
     String timeout;
 
+    @Option(names = "--host", defaultValue = "0.0.0.0", paramLabel = "ADDR", description = "listen address of /metrics and /health/* (default: ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8082", paramLabel = "N", description = "port of /metrics and /health/* (default: ${DEFAULT-VALUE}; 0 picks a free one)")
+    int port;
+
     @Override
     public Integer call() throws Exception {
         Logging.configure(java.util.logging.Level.INFO);
@@ -68,18 +84,28 @@ final class SyncCommand implements Callable<Integer> {
         Duration deadline = Durations.parse(timeout, "--timeout");
         List<ObjectStore> opened = StoreArgs.open(stores, deadline);
         Database database = new Database(url, dbUser, dbPassword);
+        Telemetry telemetry = Telemetry.start("gdn-sync");
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(meters);
+        new JvmGcMetrics().bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        new UptimeMetrics().bindTo(meters);
         SyncDaemon daemon = new SyncDaemon(database, new ClassicRepository(database.dataSource(), Clock.systemUTC()), opened, key,
                 trusted, new WritePolicy(deadline, 3, Duration.ofMillis(100), Duration.ofSeconds(30)),
-                Durations.parse(poll, "--poll"), Durations.parse(reconcile, "--reconcile"), Clock.systemUTC(), new SimpleMeterRegistry());
+                Durations.parse(poll, "--poll"), Durations.parse(reconcile, "--reconcile"), Clock.systemUTC(), meters,
+                telemetry.openTelemetry());
+        SyncServer server = SyncServer.start(host, port, daemon, meters);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             daemon.close();
+            server.close();
             database.close();
+            telemetry.close();
             stopped.countDown();
         }, "gdn-shutdown"));
         daemon.start();
-        System.out.println("gdn sync running (" + stores.size() + " stores)");
-        System.out.flush();
+        Logging.status("gdn sync running (" + stores.size() + " stores); metrics and health on port " + server.port());
         stopped.await();
         return ExitCodes.OK;
     }

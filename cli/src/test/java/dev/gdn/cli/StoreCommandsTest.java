@@ -116,13 +116,19 @@ class StoreCommandsTest {
     }
 
     @Test
-    void unusableStoresAndEnvironmentIdsAreUsageErrors() throws IOException {
+    void invalidStoreUrisAndEnvironmentIdsAreUsageErrors() throws IOException {
         Path blocker = dir.resolve("not-a-dir");
         Files.writeString(blocker, "a file where the store directory should be");
+        // a store that cannot be opened is a failed store, not a usage error (StoreFailureReportTest)
         GdnCommandTest.Run r = gdn("publish", "--flags", flags.toString(), "--env", "prod", "--sign-key", key,
                 "--to", blocker.toUri().toString(), "--version", "1", "--timeout", "2s");
-        assertEquals(ExitCodes.USAGE, r.exit(), "an unusable store URI is a usage error: " + r.err());
-        assertEquals(ExitCodes.USAGE, gdn("fetch", "--from", "ftp://host/x", "--trust", pub).exit());
+        assertEquals(ExitCodes.NO_STORE, r.exit(), r.err());
+        assertTrue(r.out().contains("FAILED") && r.out().contains("a file is in the way"), r.out());
+        GdnCommandTest.Run ftp = gdn("fetch", "--from", "ftp://host/x", "--trust", pub);
+        assertEquals(ExitCodes.USAGE, ftp.exit());
+        assertTrue(ftp.err().contains("unknown store scheme 'ftp'"), ftp.err());
+        assertEquals(ExitCodes.USAGE, gdn("publish", "--flags", flags.toString(), "--env", "prod", "--sign-key", key,
+                "--to", "s3://bucket?regoin=x").exit());
 
         GdnCommandTest.Run badEnv = gdn("publish", "--flags", flags.toString(), "--env", "../etc", "--sign-key", key, "--to", store("a"));
         assertEquals(ExitCodes.USAGE, badEnv.exit());

@@ -7,6 +7,7 @@ import dev.gdn.client.metrics.ClientMetrics;
 import dev.gdn.client.metrics.MicrometerClientMetrics;
 import dev.gdn.client.policy.FailoverPolicy;
 import dev.gdn.client.remote.RemoteEvaluator;
+import dev.gdn.client.tracing.ClientTracing;
 import dev.gdn.ruleset.envelope.TrustedKeys;
 import dev.gdn.ruleset.json.JsonWriter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -79,7 +80,7 @@ public final class GdnClient implements AutoCloseable {
         Duration connect = b.tiers.stream().map(Tier::timeout).min(Duration::compareTo).orElse(Tier.DEFAULT_TIMEOUT);
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connect)
                 .executor(httpExecutor).build();
-        this.remote = b.local == null ? new RemoteEvaluator(http, httpExecutor, b.clientKey, policy, b.lastKnownGoodContexts) : null;
+        this.remote = b.local == null ? new RemoteEvaluator(http, httpExecutor, b.clientKey, policy, b.lastKnownGoodContexts, b.tracing) : null;
         this.recentAnswers = b.local == null && !b.remoteAnswerTtl.isZero()
                 ? Caffeine.newBuilder().expireAfterWrite(b.remoteAnswerTtl).maximumSize(b.lastKnownGoodContexts).build() : null;
         if (b.local != null) {
@@ -225,6 +226,7 @@ public final class GdnClient implements AutoCloseable {
         private Duration remoteAnswerTtl = Duration.ofSeconds(1);
         private LocalSettings local;
         private MeterRegistry meterRegistry;
+        private ClientTracing tracing = ClientTracing.NONE;
 
         private record LocalSettings(String serverKey, TrustedKeys trusted, Path cacheDir, Duration refreshInterval) {
         }
@@ -269,6 +271,15 @@ public final class GdnClient implements AutoCloseable {
          * Remote mode: how long {@link GdnClient#resolve} reuses one context's bulk answer (default 1 s;
          * zero asks the chain on every call).
          */
+        /**
+         * Traces remote evaluations and sends their trace context ({@code traceparent}) to the servers, e.g.
+         * {@code OpenTelemetryTracing.of(openTelemetry)}. Default: none.
+         */
+        public Builder tracing(ClientTracing tracing) {
+            this.tracing = java.util.Objects.requireNonNull(tracing);
+            return this;
+        }
+
         public Builder remoteAnswerTtl(Duration ttl) {
             if (ttl.isNegative()) {
                 throw new IllegalArgumentException("the TTL must not be negative");

@@ -12,6 +12,7 @@ import dev.gdn.node.source.FlagFileLoader;
 import dev.gdn.node.source.LoadedRuleset;
 import dev.gdn.node.source.RulesetRegistry;
 import dev.gdn.node.source.StoreLoader;
+import dev.gdn.node.tracing.RequestTracing;
 import dev.gdn.ruleset.envelope.TrustedKeys;
 import dev.gdn.ruleset.proto.ApiKeyKind;
 import dev.gdn.sync.fetch.FetcherConfig;
@@ -32,6 +33,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -59,7 +61,7 @@ public final class GdnNode implements AutoCloseable {
     private final Set<String> gaugedEnvironments = ConcurrentHashMap.newKeySet();
     private final WebServer server;
 
-    private GdnNode(NodeConfig config) throws Exception {
+    private GdnNode(NodeConfig config, OpenTelemetry otel) throws Exception {
         this.config = config;
         Clock clock = Clock.systemUTC();
         new ClassLoaderMetrics().bindTo(meters);
@@ -88,7 +90,7 @@ public final class GdnNode implements AutoCloseable {
             registry = new RulesetRegistry(() -> loader[0].expectedEnvironments(), null, "stores " + config.stores());
             FetcherConfig fc = FetcherConfig.DEFAULT.withPollInterval(config.pollInterval()).withEnvironments(config.envs());
             loader[0] = new StoreLoader(stores, trusted, fc, config.cacheDir() == null ? null : new DiskCache(config.cacheDir()),
-                    meters, clock, registry);
+                    meters, clock, registry, otel);
             storeLoader = loader[0];
             fileLoader = null;
         }
@@ -121,7 +123,8 @@ public final class GdnNode implements AutoCloseable {
                     }
                 })
                 .routing(r -> r
-                        .register(new EvaluationService(registry, config.servedBy(), config.cdn(), meters))
+                        .addFilter(new RequestTracing(otel))
+                        .register(new EvaluationService(registry, config.servedBy(), config.cdn(), meters, otel))
                         .register(new HealthService(registry, draining::get, clock))
                         .register(new MetricsService(meters)))
                 .addRouting(GrpcRouting.builder().service(intercepted))
@@ -134,8 +137,14 @@ public final class GdnNode implements AutoCloseable {
                 registry.description());
     }
 
+    /** A node that carries callers' trace context into its logs but records no spans. */
     public static GdnNode start(NodeConfig config) throws Exception {
-        return new GdnNode(config);
+        return start(config, RequestTracing.propagationOnly());
+    }
+
+    /** @param otel spans for requests, evaluations and store reads (an SDK from the OTEL_* variables, or propagation only) */
+    public static GdnNode start(NodeConfig config, OpenTelemetry otel) throws Exception {
+        return new GdnNode(config, otel);
     }
 
     private void gaugeEnvironment(LoadedRuleset r) {

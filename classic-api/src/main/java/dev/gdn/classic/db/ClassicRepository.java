@@ -439,6 +439,35 @@ public final class ClassicRepository {
         });
     }
 
+    /**
+     * How far one store is behind the source of truth.
+     *
+     * @param versions       committed versions the store has not got (all environments)
+     * @param oldestMissing  when the oldest of them was committed, or null when the store has every version
+     */
+    public record StoreLag(long versions, Instant oldestMissing) {
+    }
+
+    /** Per store, the committed versions it has not got yet (one query for all stores). */
+    public Map<String, StoreLag> storeLag(List<String> stores) {
+        return transaction(c -> {
+            Map<String, StoreLag> out = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("select s.store, count(v.version), min(v.created_at)"
+                    + " from unnest(?) as s(store) left join ruleset_versions v on not exists (select 1 from publications p"
+                    + " where p.environment_id = v.environment_id and p.version = v.version and p.store = s.store)"
+                    + " group by s.store")) {
+                ps.setArray(1, c.createArrayOf("text", stores.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Timestamp oldest = rs.getTimestamp(3);
+                        out.put(rs.getString(1), new StoreLag(rs.getLong(2), oldest == null ? null : oldest.toInstant()));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     /** A committed version and its signed artifact. */
     public record SignedVersion(Ruleset ruleset, byte[] envelope) {
     }

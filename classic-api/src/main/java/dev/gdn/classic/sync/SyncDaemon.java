@@ -11,6 +11,10 @@ import dev.gdn.sync.publish.StoreOutcome;
 import dev.gdn.sync.publish.WritePolicy;
 import dev.gdn.sync.store.ObjectStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -46,19 +50,31 @@ public final class SyncDaemon implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean leader;
+    private final StoreFailureLog storeFailures = new StoreFailureLog();
+    private final SyncMetrics metrics;
+    private final Tracer tracer;
 
     public SyncDaemon(Database db, ClassicRepository repo, List<ObjectStore> stores, SigningKey key, TrustedKeys trusted,
                       WritePolicy policy, Duration pollInterval, Duration reconcileInterval, Clock clock, MeterRegistry meters) {
+        this(db, repo, stores, key, trusted, policy, pollInterval, reconcileInterval, clock, meters, OpenTelemetry.noop());
+    }
+
+    /** @param otel spans: a {@code gdn.publish} trace per version published, a {@code gdn.sync.reconcile} per repair pass */
+    public SyncDaemon(Database db, ClassicRepository repo, List<ObjectStore> stores, SigningKey key, TrustedKeys trusted,
+                      WritePolicy policy, Duration pollInterval, Duration reconcileInterval, Clock clock, MeterRegistry meters,
+                      OpenTelemetry otel) {
+        this.tracer = otel.getTracer("dev.gdn.sync");
         this.db = db;
         this.repo = repo;
         this.stores = List.copyOf(stores);
         this.storeNames = stores.stream().map(ObjectStore::name).toList();
         this.key = key;
-        this.publisher = new Publisher(stores, key, trusted, policy, clock, meters);
+        this.publisher = new Publisher(stores, key, trusted, policy, clock, meters, otel);
         this.reconciler = new Reconciler(stores, key, trusted, policy, clock, meters);
         this.pollInterval = pollInterval;
         this.reconcileInterval = reconcileInterval;
         this.thread = Thread.ofPlatform().name("gdn-sync").daemon().unstarted(this::run);
+        this.metrics = new SyncMetrics(meters, storeNames, this::isLeader, storeFailures, clock);
     }
 
     public void start() {
@@ -74,6 +90,7 @@ public final class SyncDaemon implements AutoCloseable {
             try (Connection c = db.dedicatedConnection()) {
                 if (!tryLock(c)) {
                     leader = false;
+                    refreshLag(); // a standby tells the same lag, so dashboards do not depend on which one leads
                     sleep(Math.min(1000, pollInterval.toMillis()));
                     continue;
                 }
@@ -86,8 +103,9 @@ public final class SyncDaemon implements AutoCloseable {
                 long nextReconcile = 0;
                 while (running) {
                     publishPending();
+                    refreshLag();
                     if (System.nanoTime() >= nextReconcile) {
-                        reconciler.reconcileOnce(false);
+                        reconcile();
                         nextReconcile = System.nanoTime() + reconcileInterval.toNanos();
                     }
                     // Returns early when a version is committed; the timeout is the polling fallback.
@@ -97,6 +115,7 @@ public final class SyncDaemon implements AutoCloseable {
                     }
                 }
             } catch (SQLException | RuntimeException e) {
+                metrics.databaseError();
                 if (leader) {
                     LOG.log(Level.WARNING, "sync daemon lost its database connection ({0}); leadership released", e.getMessage());
                 }
@@ -105,6 +124,11 @@ public final class SyncDaemon implements AutoCloseable {
             }
         }
         leader = false;
+    }
+
+    private void refreshLag() {
+        metrics.lag(repo.storeLag(storeNames));
+        metrics.latest(repo.latestVersions());
     }
 
     private static boolean tryLock(Connection c) throws SQLException {
@@ -119,7 +143,16 @@ public final class SyncDaemon implements AutoCloseable {
         int done = 0;
         for (ClassicRepository.VersionRef v : repo.unpublished(storeNames)) {
             ClassicRepository.SignedVersion signed = repo.signedVersion(v.environmentId(), v.version(), key);
+            long t0 = System.nanoTime();
             PublishResult result = publisher.publish(signed.ruleset(), signed.envelope());
+            metrics.published(System.nanoTime() - t0);
+            for (StoreOutcome o : result.outcomes()) {
+                if (o.status().stored()) {
+                    storeFailures.succeeded(o.store());
+                } else {
+                    storeFailures.failed(o.store(), "publish " + v.environmentId() + " v" + v.version(), o.status() + ": " + o.detail());
+                }
+            }
             List<String> stored = result.outcomes().stream().filter(o -> o.status().stored()).map(StoreOutcome::store).toList();
             repo.recordPublication(v.environmentId(), v.version(), stored);
             if (stored.size() == storeNames.size()) {
@@ -129,12 +162,48 @@ public final class SyncDaemon implements AutoCloseable {
         return done;
     }
 
+    private void reconcile() {
+        Span span = tracer.spanBuilder("gdn.sync.reconcile").setNoParent().startSpan();
+        Reconciler.Report report;
+        try (Scope ignored = span.makeCurrent()) {
+            report = reconciler.reconcileOnce(false);
+            span.setAttribute("gdn.converged", report.converged());
+        } finally {
+            span.end();
+        }
+        report.stores().forEach((store, r) -> {
+            if (r.error() != null) {
+                storeFailures.failed(store, "reconcile", r.error());
+            }
+        });
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** What {@code /health/*} tells: the role, and whether the loop and the database work. */
+    public record Health(boolean alive, boolean leader, String databaseError, java.util.Map<String, String> failingStores) {
+        /** Ready: the loop runs and the database answers; a standby is as ready as the leader. */
+        public boolean ready() {
+            return alive && databaseError == null;
+        }
+    }
+
+    /** Checks the database now (a {@code select 1} through the pool, bounded by its 2 s connection timeout). */
+    public Health health() {
+        String dbError = null;
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.setQueryTimeout(2);
+            st.execute("select 1");
+        } catch (SQLException | RuntimeException e) {
+            dbError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+        return new Health(running && thread.isAlive(), leader, dbError, storeFailures.failing());
     }
 
     @Override

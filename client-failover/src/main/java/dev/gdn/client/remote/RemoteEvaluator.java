@@ -8,6 +8,7 @@ import dev.gdn.client.TierKind;
 import dev.gdn.client.policy.AllTiersFailed;
 import dev.gdn.client.policy.AttemptFailure;
 import dev.gdn.client.policy.FailoverPolicy;
+import dev.gdn.client.tracing.ClientTracing;
 import dev.gdn.ruleset.json.JsonWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,10 +39,18 @@ public final class RemoteEvaluator {
     private final AtomicLong pinnedVersion = new AtomicLong();
     private volatile String lastServedBy;
     private volatile String lastTier;
+    private final ClientTracing tracing;
 
     /** @param threads where exchanges run (see {@link HttpExchange}) */
     public RemoteEvaluator(HttpClient http, java.util.concurrent.ExecutorService threads, String clientKey, FailoverPolicy policy,
                            long lastKnownGoodContexts) {
+        this(http, threads, clientKey, policy, lastKnownGoodContexts, ClientTracing.NONE);
+    }
+
+    /** @param tracing spans for each evaluation and each endpoint asked, and trace headers to send */
+    public RemoteEvaluator(HttpClient http, java.util.concurrent.ExecutorService threads, String clientKey, FailoverPolicy policy,
+                           long lastKnownGoodContexts, ClientTracing tracing) {
+        this.tracing = tracing;
         this.http = http;
         this.threads = threads;
         this.clientKey = clientKey;
@@ -53,14 +62,17 @@ public final class RemoteEvaluator {
     public CompletableFuture<Evaluations> evaluate(Map<String, Object> context) {
         String canonical = JsonWriter.toCanonicalJson(context);
         Evaluations cached = answers.getIfPresent(canonical);
-        return policy.execute(e -> ask(e, canonical, cached))
+        ClientTracing.Call call = tracing.startCall("gdn.client.evaluate");
+        return policy.execute(e -> ask(e, canonical, cached, call))
                 .thenApply(result -> {
                     Evaluations fresh = result.value();
                     lastTier = result.servedBy().label();
                     lastServedBy = fresh.servedBy();
+                    call.end(result.servedBy().label(), false);
                     return remember(canonical, fresh);
                 })
                 .exceptionally(err -> {
+                    call.end(String.valueOf(err.getMessage()), true);
                     Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
                     if (cause instanceof AttemptFailure.RejectedCredentials rejected) {
                         // Configuration, not an outage: loud, and no stale answer hides it.
@@ -94,7 +106,7 @@ public final class RemoteEvaluator {
         return kept;
     }
 
-    private CompletableFuture<Evaluations> ask(Endpoint e, String canonical, Evaluations cached) {
+    private CompletableFuture<Evaluations> ask(Endpoint e, String canonical, Evaluations cached, ClientTracing.Call call) {
         HttpRequest.Builder b;
         if (e.tier().kind() == TierKind.CDN) {
             String ctx = Base64.getUrlEncoder().withoutPadding().encodeToString(canonical.getBytes(StandardCharsets.UTF_8));
@@ -114,7 +126,14 @@ public final class RemoteEvaluator {
             b.header("If-None-Match", etag);
         }
         b.timeout(e.tier().timeout()).header("Accept", "application/json");
-        return HttpExchange.send(http, b.build(), threads, res -> interpret(e, res, cached));
+        ClientTracing.Attempt attempt = call.startAttempt(e.tier().name(), e.label(), b::header);
+        CompletableFuture<Evaluations> answer = HttpExchange.send(http, b.build(), threads, res -> {
+            attempt.status(res.statusCode());
+            return interpret(e, res, cached);
+        });
+        // (the exchange's own future goes back: the policy cancels it when another endpoint wins)
+        answer.whenComplete((v, err) -> attempt.end(err));
+        return answer;
     }
 
     private static URI resolve(URI base, String path) {

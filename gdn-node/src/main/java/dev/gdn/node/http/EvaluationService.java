@@ -3,6 +3,7 @@ package dev.gdn.node.http;
 import dev.gdn.node.source.Caller;
 import dev.gdn.node.source.LoadedRuleset;
 import dev.gdn.node.source.RulesetSource;
+import dev.gdn.node.tracing.EvaluationSpans;
 import dev.gdn.ruleset.eval.ErrorCode;
 import dev.gdn.ruleset.eval.EvaluationContext;
 import dev.gdn.ruleset.eval.FlagResult;
@@ -22,6 +23,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -45,6 +47,8 @@ public final class EvaluationService implements HttpService {
     /** Request bodies are small JSON contexts; anything larger is refused before it is parsed. */
     static final int MAX_BODY_BYTES = 64 * 1024;
     private static final String JSON = "application/json";
+    /** The latency objective of deploy/observability: requests answered within 100 ms. */
+    static final Duration LATENCY_SLO = Duration.ofMillis(100);
 
     // Constant headers are validated and encoded once, not on every response.
     private static final Header CONTENT_TYPE_JSON = HeaderValues.createCached(HeaderNames.CONTENT_TYPE, JSON);
@@ -59,9 +63,16 @@ public final class EvaluationService implements HttpService {
     private final CdnPolicy cdn;
     private final MeterRegistry meters;
     private final Map<String, Counter> evaluations = new ConcurrentHashMap<>();
+    private final EvaluationSpans spans;
 
     /** @param servedBy the GDN-Served-By value: node id and region, or "classic" */
     public EvaluationService(RulesetSource source, String servedBy, CdnPolicy cdn, MeterRegistry meters) {
+        this(source, servedBy, cdn, meters, OpenTelemetry.noop());
+    }
+
+    /** @param otel where {@code gdn.evaluate} spans go (inside the request spans of {@link dev.gdn.node.tracing.RequestTracing}) */
+    public EvaluationService(RulesetSource source, String servedBy, CdnPolicy cdn, MeterRegistry meters, OpenTelemetry otel) {
+        this.spans = new EvaluationSpans(otel);
         this.source = source;
         this.servedByHeader = HeaderValues.createCached(GdnHeaders.SERVED_BY, servedBy);
         this.cdn = cdn;
@@ -107,6 +118,7 @@ public final class EvaluationService implements HttpService {
                             .description("evaluation requests by route and status")
                             .tag("route", route).tag("status", Integer.toString(status))
                             .publishPercentileHistogram()
+                            .serviceLevelObjectives(LATENCY_SLO) // an exact bucket for the latency SLO alerts
                             .minimumExpectedValue(Duration.ofMillis(1).dividedBy(20))
                             .maximumExpectedValue(Duration.ofSeconds(5))
                             .register(meters);
@@ -141,7 +153,7 @@ public final class EvaluationService implements HttpService {
         Caller caller = authenticate(req, keyFromHeaders(req));
         LoadedRuleset rs = ruleset(caller, req);
         EvaluationContext ctx = context(req);
-        FlagResult r = rs.compiled().evaluate(flagKey, ctx);
+        FlagResult r = spans.evaluate(rs.environmentId(), rs.version(), 1, flagKey, () -> rs.compiled().evaluate(flagKey, ctx));
         countEvaluations(rs, 1);
         commonHeaders(req, res, rs, false);
         res.status(OfrepJson.httpStatus(r));
@@ -157,7 +169,8 @@ public final class EvaluationService implements HttpService {
 
     /** All flags for a context, with the ETag; a 304 when the caller already has this answer. */
     private void sendAll(ServerRequest req, ServerResponse res, LoadedRuleset rs, EvaluationContext ctx, boolean shared) {
-        BulkResponseWriter.Body body = evaluateAll(rs, ctx);
+        BulkResponseWriter.Body body = spans.evaluate(rs.environmentId(), rs.version(), rs.compiled().flagCount(), null,
+                () -> evaluateAll(rs, ctx));
         // When a rule may read $flagd.timestamp, the same version and context can answer differently
         // later, so the answer itself counts; otherwise it follows from them and hashing it is waste.
         String etag = BulkEtag.of(rs.environmentId(), rs.version(), ctx.attributes(),

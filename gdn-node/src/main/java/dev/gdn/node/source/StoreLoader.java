@@ -7,6 +7,7 @@ import dev.gdn.sync.fetch.FetcherConfig;
 import dev.gdn.sync.fetch.VerifiedRuleset;
 import dev.gdn.sync.store.ObjectStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
@@ -25,8 +26,8 @@ public final class StoreLoader implements AutoCloseable {
     private final Set<String> cachedEnvironments = new HashSet<>();
 
     public StoreLoader(List<ObjectStore> stores, TrustedKeys trusted, FetcherConfig config, DiskCache cache,
-                       MeterRegistry meters, Clock clock, RulesetRegistry registry) {
-        this.fetcher = new Fetcher(stores, trusted, config, meters, clock);
+                       MeterRegistry meters, Clock clock, RulesetRegistry registry, OpenTelemetry otel) {
+        this.fetcher = new Fetcher(stores, trusted, config, meters, clock, otel);
         this.cache = cache;
         this.registry = registry;
         this.configuredEnvironments = config.environments();

@@ -14,7 +14,14 @@ import dev.gdn.sync.store.GetResult;
 import dev.gdn.sync.store.ObjectStore;
 import dev.gdn.sync.store.StoreException;
 import io.micrometer.core.instrument.Gauge;
+import dev.gdn.sync.tracing.StoreSpans;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Instant;
@@ -56,10 +63,12 @@ public final class Fetcher implements AutoCloseable {
     private final FetcherConfig config;
     private final MeterRegistry registry;
     private final Clock clock;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    // (tasks run in the submitter's trace context: a hedged read's spans belong to its fetch)
+    private final ExecutorService executor = Context.taskWrapping(Executors.newVirtualThreadPerTaskExecutor());
     /** Hedge timers of artifact reads. */
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
             .name("gdn-fetch-hedge").factory());
+    private final Tracer tracer;
     private final Map<String, VerifiedRuleset> current = new ConcurrentHashMap<>();
     private final List<Consumer<VerifiedRuleset>> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, Long> rejectedArtifacts = new ConcurrentHashMap<>(); // memo key → when
@@ -81,6 +90,13 @@ public final class Fetcher implements AutoCloseable {
     }
 
     public Fetcher(List<ObjectStore> stores, TrustedKeys trusted, FetcherConfig config, MeterRegistry registry, Clock clock) {
+        this(stores, trusted, config, registry, clock, OpenTelemetry.noop());
+    }
+
+    /** @param otel where the {@code gdn.fetch} spans (one per new version read, a child per store tried) go */
+    public Fetcher(List<ObjectStore> stores, TrustedKeys trusted, FetcherConfig config, MeterRegistry registry, Clock clock,
+                   OpenTelemetry otel) {
+        this.tracer = otel.getTracer(StoreSpans.SCOPE);
         this.stores = stores.stream().map(StoreState::new).toList();
         this.trusted = trusted;
         this.config = config;
@@ -191,7 +207,7 @@ public final class Fetcher implements AutoCloseable {
             markUp(s, "found");
             return true;
         } catch (StoreException e) {
-            if (s.up || s.lastError == null) {
+            if ((s.up || s.lastError == null) && config.logProblems()) {
                 LOG.log(Level.WARNING, "{0}", e.getMessage());
             }
             s.up = false;
@@ -230,7 +246,7 @@ public final class Fetcher implements AutoCloseable {
         for (Map.Entry<String, TreeMap<Long, List<StoreState>>> env : offers.entrySet()) {
             for (Map.Entry<Long, List<StoreState>> offer : env.getValue().descendingMap().entrySet()) {
                 boolean first = !current.containsKey(env.getKey());
-                VerifiedRuleset got = fetchHedged(env.getKey(), offer.getKey(), offer.getValue());
+                VerifiedRuleset got = fetchTraced(env.getKey(), offer.getKey(), offer.getValue());
                 if (got != null) {
                     install(got);
                     if (first) {
@@ -268,6 +284,23 @@ public final class Fetcher implements AutoCloseable {
             } catch (StoreException | RuntimeException e) {
                 LOG.log(Level.DEBUG, "previous version {0} v{1} not read from {2}: {3}", env, previous, s.store.name(), e.toString());
             }
+        }
+    }
+
+    /** {@link #fetchHedged} in a {@code gdn.fetch} span: a new version, read from whichever store answers. */
+    private VerifiedRuleset fetchTraced(String env, long version, List<StoreState> holders) {
+        Span span = tracer.spanBuilder("gdn.fetch").setNoParent()
+                .setAttribute("gdn.environment", env).setAttribute("gdn.ruleset.version", version).startSpan();
+        try (Scope ignored = span.makeCurrent()) {
+            VerifiedRuleset got = fetchHedged(env, version, holders);
+            if (got == null) {
+                span.setStatus(StatusCode.ERROR, "no store delivered a verified artifact");
+            } else {
+                span.setAttribute("gdn.store", got.source());
+            }
+            return got;
+        } finally {
+            span.end();
         }
     }
 
@@ -324,22 +357,32 @@ public final class Fetcher implements AutoCloseable {
     private VerifiedRuleset fetchOne(StoreState s, String env) {
         IndexEntry entry = SignedIndex.entry(s.index, env).orElseThrow();
         String key = entry.getArtifactKey();
-        try {
+        Span span = StoreSpans.start(tracer, "gdn.store.read", s.store.name(), key);
+        try (Scope ignored = span.makeCurrent()) {
             GetResult got = s.store.get(key, null);
             if (!(got instanceof GetResult.Found f)) {
                 reject(s, key, "MISSING", "the index names " + key + " but the store does not have it");
                 rejectedArtifacts.put(memoKey(s, entry), clock.millis());
+                StoreSpans.fail(span, "MISSING");
                 return null;
             }
             Ruleset ruleset = ArtifactVerifier.verify(f.data(), entry, trusted);
+            span.setAttribute("gdn.verified", true);
             return new VerifiedRuleset(ruleset, f.data(), s.store.name(), clock.instant());
         } catch (ArtifactVerifier.RejectedArtifact e) {
             reject(s, key, e.reason(), e.getMessage());
             rejectedArtifacts.put(memoKey(s, entry), clock.millis());
+            span.setAttribute("gdn.verified", false);
+            StoreSpans.fail(span, e.reason() + ": " + e.getMessage());
             return null;
         } catch (StoreException e) {
-            LOG.log(Level.WARNING, "{0}", e.getMessage());
+            if (config.logProblems()) {
+                LOG.log(Level.WARNING, "{0}", e.getMessage());
+            }
+            StoreSpans.fail(span, e.withoutStore());
             return null;
+        } finally {
+            span.end();
         }
     }
 
@@ -360,7 +403,9 @@ public final class Fetcher implements AutoCloseable {
     }
 
     private void reject(StoreState s, String key, String reason, String message) {
-        LOG.log(Level.WARNING, "rejected {0} {1}: {2}", s.store.name(), key, message);
+        if (config.logProblems()) {
+            LOG.log(Level.WARNING, "rejected {0} {1}: {2}", s.store.name(), key, message);
+        }
         registry.counter("gdn.fetch.rejected", "store", s.store.name(), "reason", reason).increment();
         synchronized (recentRejections) {
             recentRejections.addFirst(new Rejection(s.store.name(), key, reason, message, clock.instant()));

@@ -9,9 +9,16 @@ import dev.gdn.ruleset.proto.StoreIndex;
 import dev.gdn.sync.layout.SignedIndex;
 import dev.gdn.sync.layout.StoreLayout;
 import dev.gdn.sync.store.ObjectStore;
+import dev.gdn.sync.store.StoreException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import dev.gdn.sync.tracing.StoreSpans;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.lang.System.Logger.Level;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,7 +39,6 @@ import java.util.concurrent.TimeoutException;
  * deadline), so a slow or dead store never delays the rest; the result names every store's outcome.
  */
 public final class Publisher implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Publisher.class.getName());
 
     private final List<StoreGuard> guards;
     private final SigningKey signingKey;
@@ -40,13 +46,22 @@ public final class Publisher implements AutoCloseable {
     private final WritePolicy policy;
     private final Clock clock;
     private final MeterRegistry registry;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    // (tasks run in the caller's trace context, so each store's span is a child of the publication's)
+    private final ExecutorService executor = Context.taskWrapping(Executors.newVirtualThreadPerTaskExecutor());
+    private final Tracer tracer;
 
     /**
      * @param trusted keys whose existing indexes this publisher accepts when merging (its own key is always trusted)
      */
     public Publisher(List<ObjectStore> stores, SigningKey signingKey, TrustedKeys trusted, WritePolicy policy,
                      Clock clock, MeterRegistry registry) {
+        this(stores, signingKey, trusted, policy, clock, registry, OpenTelemetry.noop());
+    }
+
+    /** @param otel where the {@code gdn.publish} spans (a child {@code gdn.store.publish} per store) go */
+    public Publisher(List<ObjectStore> stores, SigningKey signingKey, TrustedKeys trusted, WritePolicy policy,
+                     Clock clock, MeterRegistry registry, OpenTelemetry otel) {
+        this.tracer = otel.getTracer(StoreSpans.SCOPE);
         this.guards = stores.stream().map(s -> new StoreGuard(s, policy)).toList();
         this.signingKey = signingKey;
         this.writer = new StoreWriter(signingKey, withOwnKey(trusted, signingKey), clock);
@@ -69,6 +84,25 @@ public final class Publisher implements AutoCloseable {
 
     /** Publishes an already signed artifact (its bytes are written unchanged, so re-publishing is idempotent). */
     public PublishResult publish(Ruleset ruleset, byte[] artifact) {
+        Span span = tracer.spanBuilder("gdn.publish")
+                .setAttribute("gdn.environment", ruleset.getEnvironmentId())
+                .setAttribute("gdn.ruleset.version", ruleset.getVersion())
+                .setAttribute("gdn.stores", guards.size())
+                .startSpan();
+        try (Scope ignored = span.makeCurrent()) {
+            PublishResult result = publishToAll(ruleset, artifact);
+            long stored = result.outcomes().stream().filter(o -> o.status().stored()).count();
+            span.setAttribute("gdn.stores.stored", stored);
+            if (stored == 0) {
+                span.setStatus(StatusCode.ERROR, "no store took it");
+            }
+            return result;
+        } finally {
+            span.end();
+        }
+    }
+
+    private PublishResult publishToAll(Ruleset ruleset, byte[] artifact) {
         StoreLayout.requireValidEnvironmentId(ruleset.getEnvironmentId());
         String key = StoreLayout.artifactKey(ruleset.getEnvironmentId(), ruleset.getVersion());
         IndexEntry entry = StoreWriter.entryFor(ruleset, artifact, clock.millis());
@@ -97,17 +131,28 @@ public final class Publisher implements AutoCloseable {
                         Duration.ofNanos(System.nanoTime() - started)));
             }
         }
+        // Counted here, told by the caller (the CLI's table, the sync daemon's log), so each failure is told once.
         for (StoreOutcome o : outcomes) {
             registry.counter("gdn.publish.outcomes", "store", o.store(), "status", o.status().name()).increment();
-            if (!o.status().stored()) {
-                LOG.log(Level.WARNING, "publish {0} v{1} to {2}: {3} {4}", ruleset.getEnvironmentId(),
-                        ruleset.getVersion(), o.store(), o.status(), o.detail());
-            }
         }
         return new PublishResult(ruleset.getEnvironmentId(), ruleset.getVersion(), outcomes);
     }
 
     private StoreOutcome publishTo(StoreGuard guard, String key, byte[] artifact, IndexEntry entry) {
+        Span span = StoreSpans.start(tracer, "gdn.store.publish", guard.store().name(), key);
+        try (Scope ignored = span.makeCurrent()) {
+            StoreOutcome o = publishUntraced(guard, key, artifact, entry);
+            span.setAttribute("gdn.outcome", o.status().name());
+            if (!o.status().stored()) {
+                StoreSpans.fail(span, o.detail());
+            }
+            return o;
+        } finally {
+            span.end();
+        }
+    }
+
+    private StoreOutcome publishUntraced(StoreGuard guard, String key, byte[] artifact, IndexEntry entry) {
         long t0 = System.nanoTime();
         ObjectStore store = guard.store();
         try {
@@ -126,7 +171,7 @@ public final class Publisher implements AutoCloseable {
                     "skipped: the store failed repeatedly; retried after " + policy.breakerOpenFor().toSeconds() + " s",
                     Duration.ofNanos(System.nanoTime() - t0));
         } catch (Exception e) {
-            return new StoreOutcome(store.name(), StoreOutcome.Status.FAILED, e.getMessage(), Duration.ofNanos(System.nanoTime() - t0));
+            return new StoreOutcome(store.name(), StoreOutcome.Status.FAILED, describe(e), Duration.ofNanos(System.nanoTime() - t0));
         }
     }
 
@@ -160,12 +205,20 @@ public final class Publisher implements AutoCloseable {
                 highest = Math.max(highest, futures.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
             } catch (Exception e) {
                 futures.get(i).cancel(true);
-                Throwable cause = e instanceof ExecutionException ? e.getCause().getCause() : e;
+                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                if (cause instanceof CompletionException && cause.getCause() != null) {
+                    cause = cause.getCause();
+                }
                 unreadable.put(guards.get(i).store().name(), cause instanceof TimeoutException
-                        ? "no answer within " + policy.deadline().toMillis() + " ms" : String.valueOf(cause == null ? e : cause.getMessage()));
+                        ? "no answer within " + policy.deadline().toMillis() + " ms" : describe(cause == null ? e : cause));
             }
         }
         return new PublishedState(highest, unreadable);
+    }
+
+    /** A failure for a report that names the store already: without the store's name in front. */
+    static String describe(Throwable e) {
+        return e instanceof StoreException se ? se.withoutStore() : String.valueOf(e.getMessage() == null ? e : e.getMessage());
     }
 
     @Override

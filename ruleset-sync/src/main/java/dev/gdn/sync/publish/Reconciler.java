@@ -172,7 +172,7 @@ public final class Reconciler implements AutoCloseable {
         } catch (CallNotPermittedException e) {
             return new View(g, null, "circuit open: the store failed repeatedly");
         } catch (Exception e) {
-            return new View(g, null, e.getMessage());
+            return new View(g, null, Publisher.describe(e));
         }
     }
 
@@ -237,7 +237,8 @@ public final class Reconciler implements AutoCloseable {
                 registry.counter("gdn.reconcile.rejected", "store", store.name(), "reason", e.reason()).increment();
                 LOG.log(Level.WARNING, "{0}: {1} rejected: {2}", store.name(), key, e.getMessage());
             } catch (StoreException e) {
-                LOG.log(Level.WARNING, "{0}", e.getMessage());
+                // the store's own row of the report says when it is failing; here it was only one possible source
+                LOG.log(Level.DEBUG, "{0}", e.getMessage());
             }
         }
         return null;
@@ -291,7 +292,7 @@ public final class Reconciler implements AutoCloseable {
         } catch (CallNotPermittedException e) {
             return new StoreReport(copied, false, "circuit open: the store failed repeatedly");
         } catch (Exception e) {
-            return new StoreReport(copied, false, e.getMessage());
+            return new StoreReport(copied, false, Publisher.describe(e));
         }
     }
 

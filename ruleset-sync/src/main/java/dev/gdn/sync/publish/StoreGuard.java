@@ -39,7 +39,7 @@ final class StoreGuard {
     }
 
     private static boolean isPermanent(StoreException e) {
-        return e.getMessage() != null && e.getMessage().contains("artifacts are immutable");
+        return e.permanent();
     }
 
     ObjectStore store() {

@@ -66,7 +66,7 @@ final class StoreWriter {
                 }
             }
             throw new StoreException(store.name(), "put", key,
-                    "a different artifact already exists at this key (artifacts are immutable; publish a higher version)", null);
+                    "a different artifact already exists at this key (artifacts are immutable; publish a higher version)", null, true);
         }
     }
 

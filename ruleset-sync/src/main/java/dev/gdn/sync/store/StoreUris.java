@@ -19,11 +19,11 @@ public final class StoreUris {
     public static String bucket(URI uri, String display) throws StoreException {
         String authority = uri.getRawAuthority();
         if (authority == null || authority.isEmpty()) {
-            throw new StoreException(display, "open", null, "no bucket in URI (expected "
+            throw new InvalidStoreUriException(display, "no bucket in URI (expected "
                     + uri.getScheme() + "://bucket/optional/prefix)", null);
         }
         if (authority.contains("@")) {
-            throw new StoreException(display, "open", null,
+            throw new InvalidStoreUriException(display,
                     "credentials do not belong in a store URI; use the provider's credential chain", null);
         }
         return authority;
@@ -68,7 +68,7 @@ public final class StoreUris {
             String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
             String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
             if (!allowed.contains(k)) {
-                throw new StoreException(display, "open", null,
+                throw new InvalidStoreUriException(display,
                         "unknown URI parameter '" + k + "' (allowed: " + String.join(", ", allowed) + ")", null);
             }
             params.put(k, v);

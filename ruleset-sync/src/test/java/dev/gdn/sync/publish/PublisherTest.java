@@ -141,7 +141,10 @@ class PublisherTest {
             assertEquals(StoreOutcome.Status.PUBLISHED, r.outcome(good.name()).status());
             StoreOutcome o = r.outcome(dead.name());
             assertEquals(StoreOutcome.Status.FAILED, o.status());
-            assertTrue(o.detail().contains("s3://flags/prod") && o.detail().contains("v1/environments/prod/rulesets/1.pb"), o.detail());
+            // the row names the store; the detail names the operation, the key and the cause, on one line
+            assertEquals("s3://flags/prod", o.store());
+            assertTrue(o.detail().startsWith("put v1/environments/prod/rulesets/1.pb failed: ") && o.detail().contains("Connection refused")
+                    && !o.detail().contains("\n"), o.detail());
             assertTrue(ms < 4_000, "a refused connection fails fast, retries included: " + ms + " ms");
         } finally {
             dead.close();

@@ -11,6 +11,9 @@ import dev.gdn.sync.store.WriteCondition;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -39,7 +42,7 @@ public final class FileObjectStore implements ObjectStore {
         try {
             Files.createDirectories(root);
         } catch (IOException e) {
-            throw new StoreException(root.toUri().toString(), "open", null, "cannot create directory: " + e, e);
+            throw new StoreException(root.toUri().toString(), "open", null, "cannot create the directory: " + describe(e), e, true);
         }
         return new FileObjectStore(root);
     }
@@ -65,7 +68,7 @@ public final class FileObjectStore implements ObjectStore {
             requireRoot("get", key);
             return GetResult.MISSING;
         } catch (IOException e) {
-            throw new StoreException(name, "get", key, e.toString(), e);
+            throw new StoreException(name, "get", key, describe(e), e);
         }
     }
 
@@ -97,7 +100,7 @@ public final class FileObjectStore implements ObjectStore {
         } catch (StoreException e) {
             throw e;
         } catch (IOException e) {
-            throw new StoreException(name, "put", key, e.toString(), e);
+            throw new StoreException(name, "put", key, describe(e), e);
         }
     }
 
@@ -132,8 +135,10 @@ public final class FileObjectStore implements ObjectStore {
         } catch (NoSuchFileException e) {
             requireRoot("list", prefix);
             return List.of();
-        } catch (IOException | java.io.UncheckedIOException e) {
-            throw new StoreException(name, "list", prefix, e.toString(), e);
+        } catch (IOException e) {
+            throw new StoreException(name, "list", prefix, describe(e), e);
+        } catch (java.io.UncheckedIOException e) {
+            throw new StoreException(name, "list", prefix, describe(e.getCause()), e);
         }
         keys.sort(null);
         return keys;
@@ -144,8 +149,25 @@ public final class FileObjectStore implements ObjectStore {
         try {
             Files.deleteIfExists(resolve(key));
         } catch (IOException e) {
-            throw new StoreException(name, "delete", key, e.toString(), e);
+            throw new StoreException(name, "delete", key, describe(e), e);
         }
+    }
+
+    /** One line an operator can act on: what went wrong and with which path, not an exception class name. */
+    static String describe(IOException e) {
+        if (e instanceof AccessDeniedException a) {
+            return "permission denied: " + a.getFile();
+        }
+        if (e instanceof FileAlreadyExistsException x) {
+            return "a file is in the way: " + x.getFile();
+        }
+        if (e instanceof NoSuchFileException n) {
+            return "no such file or directory: " + n.getFile();
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason().toLowerCase(java.util.Locale.ROOT) + ": " + f.getFile();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     @Override

@@ -12,6 +12,7 @@ import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import dev.gdn.sync.store.ContentEtag;
 import dev.gdn.sync.store.GetResult;
+import dev.gdn.sync.store.InvalidStoreUriException;
 import dev.gdn.sync.store.ObjectStore;
 import dev.gdn.sync.store.PreconditionFailedException;
 import dev.gdn.sync.store.StoreException;
@@ -74,7 +75,7 @@ public final class GcsObjectStore implements ObjectStore {
     public static GcsObjectStore open(URI uri, StoreOptions options) throws StoreException {
         String display = "gs://" + (uri.getHost() == null ? "?" : uri.getHost());
         if (!"gs".equals(uri.getScheme())) {
-            throw new StoreException(display, "open", null, "not a gs:// URI", null);
+            throw new InvalidStoreUriException(display, "not a gs:// URI", null);
         }
         String bucket = StoreUris.bucket(uri, display);
         String prefix = StoreUris.prefix(uri);
@@ -103,7 +104,7 @@ public final class GcsObjectStore implements ObjectStore {
         if (host != null && !host.isEmpty()) {
             URI h = URI.create(host);
             if (h.getScheme() == null || h.getHost() == null) {
-                throw new StoreException(name, "open", null, "host must be an absolute http(s) URL: " + host, null);
+                throw new InvalidStoreUriException(name, "host must be an absolute http(s) URL: " + host, null);
             }
             builder.setHost(host);
             if ("http".equals(h.getScheme())) {
@@ -117,7 +118,7 @@ public final class GcsObjectStore implements ObjectStore {
         try {
             return new GcsObjectStore(builder.build().getService(), bucket, prefix, true);
         } catch (RuntimeException e) {
-            throw new StoreException(name, "open", null, e.toString(), e);
+            throw new StoreException(name, "open", null, oneLine(e.toString()), e);
         }
     }
 
@@ -177,7 +178,7 @@ public final class GcsObjectStore implements ObjectStore {
             }
             throw new StoreException(name, "get", key, describe(e), e);
         } catch (RuntimeException e) {
-            throw new StoreException(name, "get", key, e.toString(), e);
+            throw new StoreException(name, "get", key, oneLine(e.toString()), e);
         }
     }
 
@@ -223,7 +224,7 @@ public final class GcsObjectStore implements ObjectStore {
             throw new StoreException(name, "put", key, describe(e), e);
         } catch (RuntimeException e) {
             // e.g. UnsupportedOperationException from a fake that does not implement preconditions.
-            throw new StoreException(name, "put", key, e.toString(), e);
+            throw new StoreException(name, "put", key, oneLine(e.toString()), e);
         }
     }
 
@@ -248,7 +249,7 @@ public final class GcsObjectStore implements ObjectStore {
         } catch (BaseServiceException e) {
             throw new StoreException(name, "list", listPrefix, describe(e), e);
         } catch (RuntimeException e) {
-            throw new StoreException(name, "list", listPrefix, e.toString(), e);
+            throw new StoreException(name, "list", listPrefix, oneLine(e.toString()), e);
         }
         keys.sort(null);
         return keys;
@@ -265,7 +266,7 @@ public final class GcsObjectStore implements ObjectStore {
             }
             throw new StoreException(name, "delete", key, describe(e), e);
         } catch (RuntimeException e) {
-            throw new StoreException(name, "delete", key, e.toString(), e);
+            throw new StoreException(name, "delete", key, oneLine(e.toString()), e);
         }
     }
 
@@ -274,7 +275,16 @@ public final class GcsObjectStore implements ObjectStore {
     }
 
     private static String describe(BaseServiceException e) {
-        return "HTTP " + e.getCode() + (e.getReason() == null ? "" : " " + e.getReason()) + ": " + e.getMessage();
+        return "HTTP " + e.getCode() + (e.getReason() == null ? "" : " " + e.getReason()) + ": " + oneLine(e.getMessage());
+    }
+
+    /** GCS messages may carry a JSON body or a multi-line credentials guide: the first line says what failed. */
+    private static String oneLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int nl = message.indexOf('\n');
+        return (nl < 0 ? message : message.substring(0, nl)).strip();
     }
 
     @Override

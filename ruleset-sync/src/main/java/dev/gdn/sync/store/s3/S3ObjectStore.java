@@ -1,6 +1,7 @@
 package dev.gdn.sync.store.s3;
 
 import dev.gdn.sync.store.GetResult;
+import dev.gdn.sync.store.InvalidStoreUriException;
 import dev.gdn.sync.store.ObjectStore;
 import dev.gdn.sync.store.PreconditionFailedException;
 import dev.gdn.sync.store.StoreException;
@@ -17,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -99,7 +98,7 @@ public final class S3ObjectStore implements ObjectStore {
             throws StoreException {
         String display = "s3://" + (uri.getHost() == null ? "?" : uri.getHost());
         if (!"s3".equals(uri.getScheme())) {
-            throw new StoreException(display, "open", null, "not an s3:// URI", null);
+            throw new InvalidStoreUriException(display, "not an s3:// URI", null);
         }
         String bucket = StoreUris.bucket(uri, display);
         String prefix = StoreUris.prefix(uri);
@@ -132,10 +131,10 @@ public final class S3ObjectStore implements ObjectStore {
             try {
                 e = URI.create(endpoint);
             } catch (IllegalArgumentException ex) {
-                throw new StoreException(name, "open", null, "bad endpoint '" + endpoint + "': " + ex.getMessage(), ex);
+                throw new InvalidStoreUriException(name, "bad endpoint '" + endpoint + "': " + ex.getMessage(), ex);
             }
             if (e.getScheme() == null || e.getHost() == null) {
-                throw new StoreException(name, "open", null, "endpoint must be an absolute http(s) URL: " + endpoint, null);
+                throw new InvalidStoreUriException(name, "endpoint must be an absolute http(s) URL: " + endpoint, null);
             }
             builder.endpointOverride(e).forcePathStyle(true);
         }
@@ -144,12 +143,10 @@ public final class S3ObjectStore implements ObjectStore {
 
         String profile = params.get("profile");
         if (credentials != null && profile != null) {
-            throw new StoreException(name, "open", null, "profile= given together with explicit credentials", null);
+            throw new InvalidStoreUriException(name, "profile= given together with explicit credentials", null);
         }
         if (credentials == null) {
-            credentials = profile != null && !profile.isEmpty()
-                    ? ProfileCredentialsProvider.builder().profileName(profile).build()
-                    : DefaultCredentialsProvider.builder().build();
+            credentials = ExplainedCredentials.forProfile(profile);
         }
         builder.credentialsProvider(credentials);
 
@@ -225,9 +222,9 @@ public final class S3ObjectStore implements ObjectStore {
             if (e.statusCode() == 404 && !isNoSuchBucket(e)) {
                 return GetResult.MISSING;
             }
-            throw new StoreException(name, "get", key, describe(e), e);
+            throw failure("get", key, e);
         } catch (SdkException e) {
-            throw new StoreException(name, "get", key, describe(e), e);
+            throw failure("get", key, e);
         }
     }
 
@@ -260,9 +257,9 @@ public final class S3ObjectStore implements ObjectStore {
             if (e.statusCode() == 409 && !(condition instanceof WriteCondition.Always)) {
                 throw new PreconditionFailedException(name, key, "concurrent conditional write (" + describe(e) + ")");
             }
-            throw new StoreException(name, "put", key, describe(e), e);
+            throw failure("put", key, e);
         } catch (SdkException e) {
-            throw new StoreException(name, "put", key, describe(e), e);
+            throw failure("put", key, e);
         }
     }
 
@@ -289,7 +286,7 @@ public final class S3ObjectStore implements ObjectStore {
                 token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
             } while (token != null);
         } catch (SdkException e) {
-            throw new StoreException(name, "list", listPrefix, describe(e), e);
+            throw failure("list", listPrefix, e);
         }
         // S3 lists in UTF-8 binary order; sort anyway so every backend answers in the same order.
         keys.sort(null);
@@ -305,14 +302,21 @@ public final class S3ObjectStore implements ObjectStore {
             if (e.statusCode() == 404 && !isNoSuchBucket(e)) {
                 return;
             }
-            throw new StoreException(name, "delete", key, describe(e), e);
+            throw failure("delete", key, e);
         } catch (SdkException e) {
-            throw new StoreException(name, "delete", key, describe(e), e);
+            throw failure("delete", key, e);
         }
     }
 
     private static boolean isNoSuchBucket(S3Exception e) {
         return e.awsErrorDetails() != null && "NoSuchBucket".equals(e.awsErrorDetails().errorCode());
+    }
+
+    /** A store failure from an SDK exception: one line, and permanent when no credentials were found. */
+    private StoreException failure(String operation, String key, SdkException e) {
+        String missing = ExplainedCredentials.explanation(e);
+        return missing != null ? new StoreException(name, operation, key, missing, e, true)
+                : new StoreException(name, operation, key, describe(e), e);
     }
 
     /** A one-line cause: HTTP status and S3 error code when there is one, else the SDK's message. */
