@@ -92,8 +92,13 @@ echo "link-bench $(date -u +%FT%TZ), $(nproc) cores, load $(cut -d' ' -f1-3 /pro
 echo "round  c64 req/s direct  link   ratio   c64 p99 direct  link   c1 p50 direct  link   c1 p99 direct  link   added p99"
 awk -F'\t' '{ printf "%-6s %16.0f %6.0f %6.1f%% %14.2f %6.2f %13.3f %6.3f %13.3f %6.3f %8.3f ms\n",
     $1, $2, $3, 100*$3/$2, $4, $5, $6, $7, $8, $9, $9-$8 }' "$OUT/rounds.tsv"
-awk -F'\t' '{ r[NR] = $3/$2; a[NR] = $9-$8 } END { n = asort(r); asort(a);
-    printf "median of %d rounds: link/direct throughput %.1f %%, added c1 p99 %.3f ms\n", n, 100*r[int((n+1)/2)], a[int((n+1)/2)] }' "$OUT/rounds.tsv"
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+printf "median of %d rounds: link/direct throughput %.1f %%, link c64 %.0f req/s, added c1 p50 %.3f ms, added c1 p99 %.3f ms\n" \
+    "$(wc -l <"$OUT/rounds.tsv")" \
+    "$(awk -F'\t' '{ print 100 * $3 / $2 }' "$OUT/rounds.tsv" | median)" \
+    "$(awk -F'\t' '{ print $3 }' "$OUT/rounds.tsv" | median)" \
+    "$(awk -F'\t' '{ print $7 - $6 }' "$OUT/rounds.tsv" | median)" \
+    "$(awk -F'\t' '{ print $9 - $8 }' "$OUT/rounds.tsv" | median)"
 printf "40 ms one-way link, c1: p50 %s ms, p99 %s ms (the direct p50 is in the table)\n" "$(pct "$OUT/link40-c1.txt" 50)" "$(pct "$OUT/link40-c1.txt" 99)"
 
 # the picture: per round, throughput bars (direct, link) and the c1 p99 of each

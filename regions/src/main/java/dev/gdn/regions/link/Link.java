@@ -13,9 +13,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.socket.DuplexChannel;
 import java.io.IOException;
 import java.net.BindException;
 import java.util.ArrayDeque;
@@ -41,6 +39,7 @@ public final class Link implements AutoCloseable {
 
     private final LinkPath path;
     private final EventLoopGroup group;
+    private final Links.Transport transport;
     private final Set<Pipe> pipes = ConcurrentHashMap.newKeySet();
     /** Bandwidth limit: when each direction's bottleneck is next free (System.nanoTime()). */
     private final AtomicLong upFreeAt = new AtomicLong();
@@ -52,9 +51,10 @@ public final class Link implements AutoCloseable {
     private Channel listener; // guarded by this
     private boolean closed; // guarded by this
 
-    Link(LinkPath path, EventLoopGroup group) {
+    Link(LinkPath path, EventLoopGroup group, Links.Transport transport) {
         this.path = path;
         this.group = group;
+        this.transport = transport;
     }
 
     public LinkPath path() {
@@ -101,15 +101,15 @@ public final class Link implements AutoCloseable {
     private void listen() throws IOException {
         ChannelFuture bound = new ServerBootstrap()
                 .group(group)
-                .channel(NioServerSocketChannel.class)
+                .channel(transport.server())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
+                .childHandler(new ChannelInitializer<Channel>() {
                     @Override
-                    protected void initChannel(SocketChannel ch) {
+                    protected void initChannel(Channel ch) {
                         accepted.increment();
                         new Pipe(ch).accepted();
                     }
@@ -185,7 +185,7 @@ public final class Link implements AutoCloseable {
             connecting = true;
             new Bootstrap()
                     .group(client.eventLoop())
-                    .channel(NioSocketChannel.class)
+                    .channel(transport.client())
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.AUTO_READ, false)
                     .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
@@ -294,7 +294,7 @@ public final class Link implements AutoCloseable {
                     flushThenClose(server);
                 } else {
                     // after what is already written: a shutdown fails the writes still queued
-                    to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> ((SocketChannel) to).shutdownOutput());
+                    to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> ((DuplexChannel) to).shutdownOutput());
                 }
             };
             long wait = Math.max(0, fromEndedSide.lastDelivery - System.nanoTime());

@@ -1,6 +1,14 @@
 package dev.gdn.regions.link;
 
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -18,11 +26,28 @@ import java.util.regex.Pattern;
  */
 public final class Links implements AutoCloseable {
     private final EventLoopGroup group;
+    private final Transport transport;
     private final Map<String, Link> links = new LinkedHashMap<>();
+
+    /** The socket implementation: epoll where Netty's native library loads (Linux), else NIO. */
+    record Transport(String name, Class<? extends ServerChannel> server, Class<? extends Channel> client) {
+    }
 
     /** @param threads event-loop threads shared by every link (one per core is plenty) */
     public Links(int threads) {
-        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("gdn-link", true), NioIoHandler.newFactory());
+        DefaultThreadFactory threadFactory = new DefaultThreadFactory("gdn-link", true);
+        if (Epoll.isAvailable()) {
+            this.group = new MultiThreadIoEventLoopGroup(threads, threadFactory, EpollIoHandler.newFactory());
+            this.transport = new Transport("epoll", EpollServerSocketChannel.class, EpollSocketChannel.class);
+        } else {
+            this.group = new MultiThreadIoEventLoopGroup(threads, threadFactory, NioIoHandler.newFactory());
+            this.transport = new Transport("nio", NioServerSocketChannel.class, NioSocketChannel.class);
+        }
+    }
+
+    /** epoll or nio. */
+    public String transport() {
+        return transport.name();
     }
 
     /** Starts a link on its path; its listen address must be free. */
@@ -30,7 +55,7 @@ public final class Links implements AutoCloseable {
         if (links.containsKey(path.name())) {
             throw new IllegalArgumentException("link " + path.name() + " exists already");
         }
-        Link link = new Link(path, group);
+        Link link = new Link(path, group, transport);
         link.start();
         links.put(path.name(), link);
         return link;

@@ -111,6 +111,13 @@ class LinkTest {
     }
 
     @Test
+    void linuxGetsTheEpollTransport() {
+        if (System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").equals("amd64")) {
+            assertEquals("epoll", links.transport(), "Netty's native epoll library did not load: the links fall back to NIO");
+        }
+    }
+
+    @Test
     void modelledDelayAppliesEachWay() throws IOException {
         Link link = link(Duration.ofMillis(40), Duration.ofMillis(5));
         try (Socket s = connect(link)) {
