@@ -2,8 +2,6 @@ package dev.gdn.regions.link;
 
 import dev.gdn.ruleset.json.JsonReadException;
 import dev.gdn.ruleset.json.JsonReader;
-import dev.gdn.ruleset.json.JsonWriter;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -35,12 +33,12 @@ public final class LinkControlService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/links", (req, res) -> send(res, 200, Map.of("links", json(links.all()))))
+        rules.get("/links", (req, res) -> JsonReply.send(res, 200, Map.of("links", json(links.all()))))
                 .get("/links/{name}", (req, res) -> {
                     try {
-                        send(res, 200, json(links.get(req.path().pathParameters().get("name"))));
+                        JsonReply.send(res, 200, json(links.get(req.path().pathParameters().get("name"))));
                     } catch (IllegalArgumentException e) {
-                        send(res, 404, Map.of("error", e.getMessage()));
+                        JsonReply.send(res, 404, Map.of("error", e.getMessage()));
                     }
                 })
                 .post("/links/{name}", this::set);
@@ -52,23 +50,23 @@ public final class LinkControlService implements HttpService {
         try (InputStream in = req.content().inputStream()) {
             byte[] body = in.readNBytes(MAX_BODY + 1);
             if (body.length > MAX_BODY) {
-                send(res, 400, Map.of("error", "body larger than " + MAX_BODY + " bytes"));
+                JsonReply.send(res, 400, Map.of("error", "body larger than " + MAX_BODY + " bytes"));
                 return;
             }
             state = LinkState.fromJson(JsonReader.standard().read(body));
         } catch (JsonReadException | IllegalArgumentException e) {
-            send(res, 400, Map.of("error", e.getMessage()));
+            JsonReply.send(res, 400, Map.of("error", e.getMessage()));
             return;
         } catch (IOException e) {
-            send(res, 400, Map.of("error", "cannot read the body: " + e.getMessage()));
+            JsonReply.send(res, 400, Map.of("error", "cannot read the body: " + e.getMessage()));
             return;
         }
         try {
-            send(res, 200, Map.of("links", json(links.set(pattern, state))));
+            JsonReply.send(res, 200, Map.of("links", json(links.set(pattern, state))));
         } catch (IllegalArgumentException e) {
-            send(res, 404, Map.of("error", e.getMessage()));
+            JsonReply.send(res, 404, Map.of("error", e.getMessage()));
         } catch (IOException e) {
-            send(res, 409, Map.of("error", e.getMessage()));
+            JsonReply.send(res, 409, Map.of("error", e.getMessage()));
         }
     }
 
@@ -96,12 +94,5 @@ public final class LinkControlService implements HttpService {
         m.put("bytes_up", s.bytesUp());
         m.put("bytes_down", s.bytesDown());
         return m;
-    }
-
-    private static void send(ServerResponse res, int status, Map<String, Object> body) {
-        res.status(status);
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.header(HeaderNames.CACHE_CONTROL, "no-store");
-        res.send(JsonWriter.toJson(body));
     }
 }

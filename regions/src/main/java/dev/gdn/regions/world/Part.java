@@ -4,48 +4,81 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One child process of the world: how to start it, how to know it is ready, how to stop it. Its output
- * goes to {@code DIR/logs/NAME.log}. Stopping sends its stop signal, waits, then kills it and whatever it
- * started, so nothing outlives the world.
+ * One child process of the world: how to start it, how to know it is ready, how to stop it. Stopping
+ * sends its stop signal (or runs its own stop), waits, then kills it and whatever it started, so nothing
+ * outlives the world.
  */
 public final class Part {
     public enum State { NOT_STARTED, STARTING, READY, EXITED, STOPPED }
 
+    /** Starts the process once more. */
+    @FunctionalInterface
+    public interface Launcher {
+        Running start() throws IOException;
+    }
+
+    /**
+     * A started process.
+     *
+     * @param exit how it ended, for a person ("exited with code 1"); asked only once it has
+     * @param stop its own graceful stop, or null for the part's stop signal
+     */
+    public record Running(ProcessHandle handle, java.util.function.Supplier<String> exit, Runnable stop) {
+    }
+
     private final String name;
     private final String kind;
     private final String region;
-    private final List<String> command;
-    private final Map<String, String> environment;
     private final Path log;
     private final String stopSignal;
     private final Probe probe;
-    private Process process; // guarded by this
+    private final Launcher launcher;
+    private Running running; // guarded by this
     private volatile State state = State.NOT_STARTED;
     private volatile long startedAtNanos;
 
     /**
+     * A command run with its output in {@code log}, stdin a pipe from the world.
+     *
      * @param kind       what it is: postgres, s3proxy, classic, sync, node, belt_cdn, suspenders_cdn
      * @param region     the region it serves, or null for a shared part
      * @param stopSignal TERM, or INT for PostgreSQL (its fast shutdown; TERM waits for every client)
      */
     public Part(String name, String kind, String region, List<String> command, Map<String, String> environment, Path log,
                 String stopSignal, Probe probe) {
+        this(name, kind, region, log, stopSignal, probe, () -> {
+            Files.createDirectories(log.getParent());
+            Files.writeString(log, "---- " + Instant.now() + " " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.PIPE);
+            pb.environment().putAll(environment);
+            Process p = pb.start();
+            return new Running(p.toHandle(), () -> "exited with code " + p.exitValue(), null);
+        });
+    }
+
+    /** A process some other code starts (e.g. a Varnish POP), known by its handle. */
+    public Part(String name, String kind, String region, Path log, String stopSignal, Probe probe, Launcher launcher) {
         this.name = name;
         this.kind = kind;
         this.region = region;
-        this.command = List.copyOf(command);
-        this.environment = Map.copyOf(environment);
         this.log = log;
         this.stopSignal = stopSignal;
         this.probe = probe;
+        this.launcher = launcher;
     }
 
     public String name() {
@@ -64,8 +97,16 @@ public final class Part {
         return log;
     }
 
-    public List<String> command() {
-        return command;
+    /** The part as JSON: name, kind, region, state, pid, log. */
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("kind", kind);
+        m.put("region", region);
+        m.put("state", state().name());
+        m.put("pid", pid().orElse(null));
+        m.put("log", log.toString());
+        return m;
     }
 
     public State state() {
@@ -76,37 +117,31 @@ public final class Part {
         return s;
     }
 
-    public synchronized void start() throws IOException {
-        if (process != null && process.isAlive()) {
-            throw new IllegalStateException(name + " is running already (pid " + process.pid() + ")");
+    public void start() throws IOException {
+        synchronized (this) {
+            if (running != null && running.handle().isAlive()) {
+                throw new IllegalStateException(name + " is running already (pid " + running.handle().pid() + ")");
+            }
+            state = State.STARTING;
+            startedAtNanos = System.nanoTime();
         }
-        Files.createDirectories(log.getParent());
-        Files.writeString(log, "---- " + java.time.Instant.now() + " " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.PIPE);
-        pb.environment().putAll(environment);
-        state = State.STARTING;
-        startedAtNanos = System.nanoTime();
-        process = pb.start();
+        Running r = launcher.start();
+        synchronized (this) {
+            running = r;
+        }
     }
 
     /** Waits until the probe says ready; a part that dies or stays unready fails with the end of its log. */
     public void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            Process p;
-            synchronized (this) {
-                p = process;
-            }
-            if (p == null) {
+            Running r = current();
+            if (r == null) {
                 throw new WorldException(name + " was never started");
             }
-            if (!p.isAlive()) {
+            if (!r.handle().isAlive()) {
                 state = State.EXITED;
-                throw new WorldException(name + " exited with code " + p.exitValue() + " while starting; the end of " + log + ":\n"
-                        + tail(15));
+                throw new WorldException(name + " " + r.exit().get() + " while starting; the end of " + log + ":\n" + tail(15));
             }
             try {
                 if (probe.ready()) {
@@ -128,65 +163,74 @@ public final class Part {
         }
     }
 
-    /** Seconds from start to ready, for the progress lines. */
+    private synchronized Running current() {
+        return running;
+    }
+
+    /** Seconds since the last start, for the progress lines. */
     public double secondsSinceStart() {
         return (System.nanoTime() - startedAtNanos) / 1e9;
     }
 
-    public synchronized Optional<Long> pid() {
-        return process == null ? Optional.empty() : Optional.of(process.pid());
+    public Optional<Long> pid() {
+        Running r = current();
+        return r == null ? Optional.empty() : Optional.of(r.handle().pid());
     }
 
-    public synchronized boolean alive() {
-        return process != null && process.isAlive();
+    public boolean alive() {
+        Running r = current();
+        return r != null && r.handle().isAlive();
     }
 
     /**
-     * Stops the process: its stop signal, up to {@code grace} to exit, then SIGKILL for it and every process
-     * it started (PostgreSQL backends, Varnish's child) that is still there.
+     * Stops the process: its own stop or its stop signal, up to {@code grace} to exit, then SIGKILL for it and
+     * every process it started (PostgreSQL backends, Varnish's child) that is still there.
      */
     public void stop(Duration grace) {
-        Process p;
-        synchronized (this) {
-            p = process;
-        }
-        if (p == null) {
+        Running r = current();
+        if (r == null) {
             return;
         }
-        List<ProcessHandle> family = new ArrayList<>(p.descendants().toList());
-        if (p.isAlive()) {
-            signal(p.pid(), stopSignal);
+        ProcessHandle h = r.handle();
+        List<ProcessHandle> family = new ArrayList<>(h.descendants().toList());
+        if (h.isAlive()) {
+            if (r.stop() != null) {
+                r.stop().run();
+            } else {
+                signal(h, stopSignal);
+            }
             try {
-                if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                    p.destroyForcibly();
-                    p.waitFor(5, TimeUnit.SECONDS);
-                }
+                h.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                h.destroyForcibly();
+                awaitExit(h);
             } catch (InterruptedException e) {
-                p.destroyForcibly();
+                h.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
         }
-        for (ProcessHandle h : family) {
-            h.destroyForcibly();
-        }
+        family.forEach(ProcessHandle::destroyForcibly);
         state = State.STOPPED;
     }
 
     /** SIGKILL, as a drill does; the part shows EXITED until started again. */
     public void kill() {
-        Process p;
-        synchronized (this) {
-            p = process;
-        }
-        if (p != null) {
-            List<ProcessHandle> family = p.descendants().toList();
-            p.destroyForcibly();
+        Running r = current();
+        if (r != null) {
+            List<ProcessHandle> family = r.handle().descendants().toList();
+            r.handle().destroyForcibly();
             family.forEach(ProcessHandle::destroyForcibly);
-            try {
-                p.waitFor(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            awaitExit(r.handle());
+        }
+    }
+
+    private static void awaitExit(ProcessHandle h) {
+        try {
+            h.onExit().get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // still there after SIGKILL and 5 s: nothing more to do
         }
     }
 
@@ -196,15 +240,12 @@ public final class Part {
      * the parts' figures add up to what the world costs the machine.
      */
     public long rssBytes() {
-        Process p;
-        synchronized (this) {
-            p = process;
-        }
-        if (p == null || !p.isAlive()) {
+        Running r = current();
+        if (r == null || !r.handle().isAlive()) {
             return 0;
         }
-        long total = rss(p.pid());
-        for (ProcessHandle h : p.descendants().toList()) {
+        long total = rss(r.handle().pid());
+        for (ProcessHandle h : r.handle().descendants().toList()) {
             total += rss(h.pid());
         }
         return total;
@@ -223,15 +264,15 @@ public final class Part {
         return 0;
     }
 
-    private static void signal(long pid, String signal) {
+    private static void signal(ProcessHandle h, String signal) {
         if ("TERM".equals(signal)) {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+            h.destroy();
             return;
         }
         try {
-            new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor(2, TimeUnit.SECONDS);
+            new ProcessBuilder("kill", "-" + signal, Long.toString(h.pid())).inheritIO().start().waitFor(2, TimeUnit.SECONDS);
         } catch (IOException e) {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+            h.destroy();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,16 +1,14 @@
 package dev.gdn.regions.world;
 
+import dev.gdn.regions.link.JsonReply;
 import dev.gdn.ruleset.json.JsonReadException;
 import dev.gdn.ruleset.json.JsonReader;
-import dev.gdn.ruleset.json.JsonWriter;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,8 +28,8 @@ final class PartControlService implements HttpService {
     public void routing(HttpRules rules) {
         rules.get("/parts", (req, res) -> {
             List<Object> all = new ArrayList<>();
-            world.parts().forEach(p -> all.add(json(p)));
-            send(res, 200, Map.of("parts", all));
+            world.parts().forEach(p -> all.add(p.describe()));
+            JsonReply.send(res, 200, Map.of("parts", all));
         }).post("/parts/{name}", this::act);
     }
 
@@ -40,7 +38,7 @@ final class PartControlService implements HttpService {
         try {
             part = world.part(req.path().pathParameters().get("name"));
         } catch (IllegalArgumentException e) {
-            send(res, 404, Map.of("error", e.getMessage()));
+            JsonReply.send(res, 404, Map.of("error", e.getMessage()));
             return;
         }
         String action;
@@ -48,7 +46,7 @@ final class PartControlService implements HttpService {
             Object body = JsonReader.standard().read(req.content().inputStream().readNBytes(4096));
             action = body instanceof Map<?, ?> m && m.get("action") instanceof String a ? a : "";
         } catch (JsonReadException | java.io.IOException e) {
-            send(res, 400, Map.of("error", "expected {\"action\": \"kill\" | \"stop\" | \"start\" | \"restart\"}"));
+            JsonReply.send(res, 400, Map.of("error", "expected {\"action\": \"kill\" | \"stop\" | \"start\" | \"restart\"}"));
             return;
         }
         try {
@@ -61,35 +59,18 @@ final class PartControlService implements HttpService {
                     world.startPart(part.name());
                 }
                 default -> {
-                    send(res, 400, Map.of("error", "unknown action '" + action + "' (kill, stop, start, restart)"));
+                    JsonReply.send(res, 400, Map.of("error", "unknown action '" + action + "' (kill, stop, start, restart)"));
                     return;
                 }
             }
         } catch (IllegalStateException e) {
-            send(res, 409, Map.of("error", e.getMessage()));
+            JsonReply.send(res, 409, Map.of("error", e.getMessage()));
             return;
         } catch (Exception e) {
-            send(res, 500, Map.of("error", part.name() + ": " + e.getMessage()));
+            JsonReply.send(res, 500, Map.of("error", part.name() + ": " + e.getMessage()));
             return;
         }
-        send(res, 200, json(part));
+        JsonReply.send(res, 200, part.describe());
     }
 
-    private static Map<String, Object> json(Part p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", p.name());
-        m.put("kind", p.kind());
-        m.put("region", p.region());
-        m.put("state", p.state().name());
-        m.put("pid", p.pid().orElse(null));
-        m.put("log", p.log().toString());
-        return m;
-    }
-
-    private static void send(ServerResponse res, int status, Map<String, Object> body) {
-        res.status(status);
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.header(HeaderNames.CACHE_CONTROL, "no-store");
-        res.send(JsonWriter.toJson(body));
-    }
 }

@@ -40,9 +40,16 @@ public interface Probe {
         };
     }
 
-    /** The part's log has a line matching this. */
+    /** The part's log has a line matching this since its last start (each start appends a line beginning "---- "). */
     static Probe logLine(Path log, Pattern line) {
-        return () -> Files.exists(log) && line.matcher(Files.readString(log, StandardCharsets.UTF_8)).find();
+        return () -> {
+            if (!Files.exists(log)) {
+                return false;
+            }
+            String text = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
+            int lastStart = text.lastIndexOf("---- ");
+            return line.matcher(text.substring(Math.max(0, lastStart))).find();
+        };
     }
 
     /** PostgreSQL accepts a login and a query (not merely a TCP connection: it may still be starting up). */

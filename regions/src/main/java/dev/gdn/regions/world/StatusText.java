@@ -75,7 +75,7 @@ public final class StatusText {
         for (Map<String, Object> p : (List<Map<String, Object>>) s.get("parts")) {
             b.append(String.format(Locale.ROOT, "%-16s %-9s %-8s %s%n", p.get("name"), p.get("state"), dash(p.get("pid")), StatusPage.mib(p.get("rss_bytes"))));
         }
-        b.append(String.format(Locale.ROOT, "%ntotal memory (RSS of every part and the world itself): %s%n", StatusPage.mib(world.get("rss_bytes"))));
+        b.append(String.format(Locale.ROOT, "%ntotal memory (PSS of every part and the world itself): %s%n", StatusPage.mib(world.get("rss_bytes"))));
         return b.toString();
     }
 

@@ -52,12 +52,7 @@ final class WorldStatus {
         long rss = Part.rss(ProcessHandle.current().pid());
         List<Object> parts = new ArrayList<>();
         for (Part p : world.parts()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", p.name());
-            m.put("kind", p.kind());
-            m.put("region", p.region());
-            m.put("state", p.state().name());
-            m.put("pid", p.pid().orElse(null));
+            Map<String, Object> m = p.describe();
             long partRss = p.rssBytes();
             rss += partRss;
             m.put("rss_bytes", partRss);
