@@ -199,6 +199,43 @@ class WorldTest {
 
     @Test
     @Order(5)
+    void theStatusPageShowsTheMapAndEveryPart() throws Exception {
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(desc.get("status_page") + "")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode());
+        assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"), page.headers().toString());
+        for (String needle : List.of("<svg", ">ams", ">iad", "node-ams", "sync-2", "postgres", "setInterval")) {
+            assertTrue(page.body().contains(needle), "the page has no " + needle);
+        }
+        Map<String, Object> status = json(http.send(HttpRequest.newBuilder(URI.create(desc.get("control") + "/status.json")).build(),
+                HttpResponse.BodyHandlers.ofByteArray()).body());
+        long rss = ((Number) map(status.get("world")).get("rss_bytes")).longValue();
+        assertTrue(rss > 100L << 20, "total memory " + rss);
+    }
+
+    @Test
+    @Order(6)
+    void aSecondWorldIsRefusedTheDirectoryAndThePort() throws Exception {
+        Path before = output;
+        try {
+            output = tmp.resolve("second-world.log");
+            Process same = launch("world", "up", "--dir", dir.toString(), "--regions", "ams");
+            assertTrue(same.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(7, same.exitValue(), Files.readString(output));
+            assertTrue(Files.readString(output).contains("is in use by a running world"), Files.readString(output));
+            int port = Integer.parseInt(((String) map(desc.get("admin")).get("url")).replaceAll(".*:", ""));
+            Files.writeString(output, "");
+            Process other = launch("world", "up", "--dir", tmp.resolve("other").toString(), "--regions", "ams", "--port", Integer.toString(port));
+            assertTrue(other.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(7, other.exitValue(), Files.readString(output));
+            assertTrue(Files.readString(output).contains(":" + port + " (") && Files.readString(output).contains("is taken"), Files.readString(output));
+        } finally {
+            output = before;
+        }
+    }
+
+    @Test
+    @Order(7)
     void aKilledNodesRegionKeepsAnsweringAndStatusSaysSo() throws Exception {
         Map<String, Object> ams = regions.get(0);
         long pid = ((Number) map(ams.get("pids")).get("node")).longValue();

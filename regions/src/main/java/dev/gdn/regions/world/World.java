@@ -634,13 +634,14 @@ public final class World implements AutoCloseable {
             }
             last.forEach(World::quietly);
         }
+        if (lock == null) {
+            return; // refused before it held the directory: its files belong to the world that does
+        }
         try {
             Files.deleteIfExists(dir.resolve("world.json"));
             Files.deleteIfExists(dir.resolve("world.pids"));
-            if (lock != null) {
-                lock.release();
-                lockChannel.close();
-            }
+            lock.release();
+            lockChannel.close();
         } catch (IOException e) {
             progress("cleaning up " + dir + ": " + e.getMessage());
         }
