@@ -164,7 +164,6 @@ public final class World implements AutoCloseable {
             cleanUpAfterKilledWorld();
             checkAddressesFree();
             Files.createDirectories(dir.resolve("logs"));
-            Files.createDirectories(dir.resolve("cds"));
             prepareSecrets();
         } catch (IOException e) {
             throw new WorldException(dir + ": " + e.getMessage(), e);
@@ -248,31 +247,19 @@ public final class World implements AutoCloseable {
 
     // ---- the parts
 
-    /**
-     * A child JVM: small heap, one GC thread, C1 only (a dozen JVMs share 2 cores and ~1.5 GiB), and a class
-     * data sharing archive per kind of part ({@code DIR/cds/KIND.jsa}): the first part of a kind writes it when
-     * it exits, every later start maps the classes it loaded instead of loading them again (and parts of one
-     * kind share those pages). Only the first part of a kind writes, so two JVMs never write one file.
-     */
-    private List<String> java(String kind, boolean writesArchive, String heap, String... args) {
+    /** A child JVM: small heap, one GC thread, C1 only (a dozen JVMs share 2 cores and ~1.5 GiB). */
+    private List<String> java(String heap, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(options.java());
         cmd.addAll(List.of("-Xmx" + heap, "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-XX:ReservedCodeCacheSize=32m", "-XX:MaxMetaspaceSize=128m", "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
-        Path archive = dir.resolve("cds").resolve(kind + ".jsa");
-        if (writesArchive) {
-            cmd.add("-XX:SharedArchiveFile=" + archive);
-            cmd.add("-XX:+AutoCreateSharedArchive");
-        } else if (Files.exists(archive)) {
-            cmd.add("-XX:SharedArchiveFile=" + archive);
-        }
+                "-XX:ReservedCodeCacheSize=32m", "-XX:MaxMetaspaceSize=128m", "-Xshare:auto"));
         cmd.addAll(options.jvmFlags());
         cmd.addAll(List.of(args));
         return cmd;
     }
 
-    private List<String> cli(String kind, boolean writesArchive, String heap, String... args) {
-        List<String> cmd = java(kind, writesArchive, heap, "-cp", options.classPath(), CLI_MAIN);
+    private List<String> cli(String heap, String... args) {
+        List<String> cmd = java(heap, "-cp", options.classPath(), CLI_MAIN);
         cmd.addAll(List.of(args));
         return cmd;
     }
@@ -330,13 +317,13 @@ public final class World implements AutoCloseable {
         if (options.s3proxyJar() == null || !Files.isRegularFile(options.s3proxyJar())) {
             throw new WorldException("S3Proxy's jar is missing (" + options.s3proxyJar() + "); build the CLI (./gdn builds it) or set GDN_S3PROXY_JAR");
         }
-        return register(new Part("s3proxy", "s3proxy", null, java("s3proxy", true, "96m", "-jar", options.s3proxyJar().toString(), "--properties", props.toString()),
+        return register(new Part("s3proxy", "s3proxy", null, java("96m", "-jar", options.s3proxyJar().toString(), "--properties", props.toString()),
                 Map.of(), log("s3proxy"), "TERM", Probe.tcp(layout.s3())));
     }
 
     private Part classicPart() {
         return register(new Part("classic", "classic", null,
-                cli("classic", true, "96m", "classic", "--db", jdbcUrl(), "--db-user", "postgres", "--data-dir", dir.resolve("classic").toString(),
+                cli("96m", "classic", "--db", jdbcUrl(), "--db-user", "postgres", "--data-dir", dir.resolve("classic").toString(),
                         "--host", layout.classic().getAddress().getHostAddress(), "--port", Integer.toString(layout.port()),
                         "--check", "2s", "--drain", "1s"),
                 withParentWatch(Map.of("GDN_ADMIN_TOKEN", adminToken)), log("classic"), "TERM",
@@ -352,7 +339,7 @@ public final class World implements AutoCloseable {
             args.add(store);
         }
         String name = "sync-" + i;
-        return register(new Part(name, "sync", null, cli("sync", i == 1, "64m", args.toArray(String[]::new)), withParentWatch(s3Environment()), log(name), "TERM",
+        return register(new Part(name, "sync", null, cli("64m", args.toArray(String[]::new)), withParentWatch(s3Environment()), log(name), "TERM",
                 Probe.logLine(log(name), Pattern.compile("gdn sync running"))));
     }
 
@@ -368,7 +355,7 @@ public final class World implements AutoCloseable {
             args.add(store);
         }
         String name = "node-" + r.code();
-        return register(new Part(name, "node", r.code(), cli("node", layout.number(r) == 1, "64m", args.toArray(String[]::new)), withParentWatch(s3Environment()), log(name), "TERM",
+        return register(new Part(name, "node", r.code(), cli("64m", args.toArray(String[]::new)), withParentWatch(s3Environment()), log(name), "TERM",
                 Probe.http(WorldLayout.url(layout.node(r)) + "/health/ready", 200)));
     }
 
