@@ -51,13 +51,18 @@ LINK0=$(shuf -i 30000-32000 -n 1)
 LINK40=$((LINK0 + 1))
 "$JAVA" $GDN_JVM_FLAGS -Xmx128m -XX:+UseSerialGC -cp "$BENCH_JAR" dev.gdn.bench.LinkProxy "$LINK0" "$TARGET" 0 1 >"$OUT/link0.log" 2>&1 &
 pids+=($!)
+LINK0_PID=$!
 "$JAVA" $GDN_JVM_FLAGS -Xmx128m -XX:+UseSerialGC -cp "$BENCH_JAR" dev.gdn.bench.LinkProxy "$LINK40" "$TARGET" 40 1 >"$OUT/link40.log" 2>&1 &
 pids+=($!)
 wait_line "$OUT/link0.log" "link listening"
 wait_line "$OUT/link40.log" "link listening"
 
-# wrk's figures: req/s, and the latency percentiles in ms
+# wrk's figures: req/s, requests, and the latency percentiles in ms
 rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
+requests() { awk '/requests in/ {print $1}' "$1"; }
+# the link process's CPU time in microseconds (utime + stime from /proc): its cost per request does not
+# depend on how much of the machine it gets, unlike req/s and tail latency
+cpu_us() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f\n", ($14 + $15) * 1000000 / hz }' "/proc/$1/stat"; }
 pct() { # file percent → ms
     awk -v p="$2%" '$1 == p { v = $2; u = v; gsub(/[0-9.]/, "", u); gsub(/[a-z]/, "", v);
         if (u == "us") v /= 1000; else if (u == "s") v *= 1000; printf "%.3f\n", v }' "$1"
@@ -74,31 +79,35 @@ run warm-link "http://127.0.0.1:$LINK0/health/live" 64 5s
 for r in $(seq 1 "$ROUNDS"); do
     log "round $r/$ROUNDS: throughput (c64), direct then link"
     run "direct-c64-$r" "http://127.0.0.1:$TARGET/health/live" 64 "$DURATION"
+    cpu0=$(cpu_us "$LINK0_PID")
     run "link-c64-$r" "http://127.0.0.1:$LINK0/health/live" 64 "$DURATION"
+    cpu1=$(cpu_us "$LINK0_PID")
+    echo $(( (cpu1 - cpu0) / $(requests "$OUT/link-c64-$r.txt") )) >"$OUT/link-cpu-$r.txt"
     log "round $r/$ROUNDS: light load (c1), direct then link"
     run "direct-c1-$r" "http://127.0.0.1:$TARGET/health/live" 1 "$DURATION"
     run "link-c1-$r" "http://127.0.0.1:$LINK0/health/live" 1 "$DURATION"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" \
         "$(rps "$OUT/direct-c64-$r.txt")" "$(rps "$OUT/link-c64-$r.txt")" \
         "$(pct "$OUT/direct-c64-$r.txt" 99)" "$(pct "$OUT/link-c64-$r.txt" 99)" \
         "$(pct "$OUT/direct-c1-$r.txt" 50)" "$(pct "$OUT/link-c1-$r.txt" 50)" \
-        "$(pct "$OUT/direct-c1-$r.txt" 99)" "$(pct "$OUT/link-c1-$r.txt" 99)" >>"$OUT/rounds.tsv"
+        "$(pct "$OUT/direct-c1-$r.txt" 99)" "$(pct "$OUT/link-c1-$r.txt" 99)" "$(cat "$OUT/link-cpu-$r.txt")" >>"$OUT/rounds.tsv"
 done
 log "a 40 ms one-way link, light load"
 run link40-c1 "http://127.0.0.1:$LINK40/health/live" 1 "$DURATION"
 
 echo
 echo "link-bench $(date -u +%FT%TZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $("$JAVA" -version 2>&1 | head -1)"
-echo "round  c64 req/s direct  link   ratio   c64 p99 direct  link   c1 p50 direct  link   c1 p99 direct  link   added p99"
-awk -F'\t' '{ printf "%-6s %16.0f %6.0f %6.1f%% %14.2f %6.2f %13.3f %6.3f %13.3f %6.3f %8.3f ms\n",
-    $1, $2, $3, 100*$3/$2, $4, $5, $6, $7, $8, $9, $9-$8 }' "$OUT/rounds.tsv"
+echo "round  c64 req/s direct  link   ratio   c64 p99 direct  link   c1 p50 direct  link   c1 p99 direct  link   added p99  link CPU/req"
+awk -F'\t' '{ printf "%-6s %16.0f %6.0f %6.1f%% %14.2f %6.2f %13.3f %6.3f %13.3f %6.3f %8.3f ms %8d us\n",
+    $1, $2, $3, 100*$3/$2, $4, $5, $6, $7, $8, $9, $9-$8, $10 }' "$OUT/rounds.tsv"
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-printf "median of %d rounds: link/direct throughput %.1f %%, link c64 %.0f req/s, added c1 p50 %.3f ms, added c1 p99 %.3f ms\n" \
+printf "median of %d rounds: link/direct throughput %.1f %%, link c64 %.0f req/s, added c1 p50 %.3f ms, added c1 p99 %.3f ms, link CPU %s us/request\n" \
     "$(wc -l <"$OUT/rounds.tsv")" \
     "$(awk -F'\t' '{ print 100 * $3 / $2 }' "$OUT/rounds.tsv" | median)" \
     "$(awk -F'\t' '{ print $3 }' "$OUT/rounds.tsv" | median)" \
     "$(awk -F'\t' '{ print $7 - $6 }' "$OUT/rounds.tsv" | median)" \
-    "$(awk -F'\t' '{ print $9 - $8 }' "$OUT/rounds.tsv" | median)"
+    "$(awk -F'\t' '{ print $9 - $8 }' "$OUT/rounds.tsv" | median)" \
+    "$(awk -F'\t' '{ print $10 }' "$OUT/rounds.tsv" | median)"
 printf "40 ms one-way link, c1: p50 %s ms, p99 %s ms (the direct p50 is in the table)\n" "$(pct "$OUT/link40-c1.txt" 50)" "$(pct "$OUT/link40-c1.txt" 99)"
 
 # the picture: per round, throughput bars (direct, link) and the c1 p99 of each
