@@ -114,7 +114,7 @@ printf "40 ms one-way link, c1: p50 %s ms, p99 %s ms (the direct p50 is in the t
 awk -F'\t' -v out="$OUT/link-bench.svg" '
 { n++; d[n] = $2; l[n] = $3; pd[n] = $8; pl[n] = $9; if ($2 > m) m = $2; if ($3 > m) m = $3; if ($9 > mp) mp = $9; if ($8 > mp) mp = $8 }
 END {
-  w = 120 + n * 110; h = 300
+  w = 120 + n * 110; if (w < 600) w = 600; h = 300
   printf "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">\n", w, h > out
   printf "<text x=\"10\" y=\"18\" font-weight=\"bold\">0 ms link vs direct: req/s at 64 connections (bars), p99 at 1 connection (labels)</text>\n" > out
   for (i = 1; i <= n; i++) {

@@ -590,7 +590,7 @@ public final class World implements AutoCloseable {
         p.awaitReady(READY_TIMEOUT);
     }
 
-    /** Stops every part (nodes and sync daemons first, the database last), the links and the control server. */
+    /** Stops every part (all at once, the database last), the links and the control server. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -604,22 +604,17 @@ public final class World implements AutoCloseable {
             links.close();
         }
         List<Part> all = parts();
+        // everything at once, but the database last: the classic API and the sync daemons close their
+        // connections first, so PostgreSQL's fast shutdown has nothing to cut
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> first = new ArrayList<>();
             for (Part p : all) {
-                if (p.kind().equals("node") || p.kind().equals("sync") || p.kind().endsWith("_cdn")) {
+                if (!p.kind().equals("postgres")) {
                     first.add(pool.submit(() -> p.stop(STOP_GRACE)));
                 }
             }
             first.forEach(World::quietly);
-            part("classic", all).ifPresent(p -> p.stop(STOP_GRACE));
-            List<Future<?>> last = new ArrayList<>();
-            for (Part p : all) {
-                if (p.kind().equals("postgres") || p.kind().equals("s3proxy")) {
-                    last.add(pool.submit(() -> p.stop(STOP_GRACE)));
-                }
-            }
-            last.forEach(World::quietly);
+            part("postgres", all).ifPresent(p -> p.stop(STOP_GRACE));
         }
         if (lock == null) {
             return; // refused before it held the directory: its files belong to the world that does
