@@ -11,6 +11,8 @@
 #      version: p50/p99/max of the time to the last of them, and a picture (world-propagation.svg)
 #   3. memory: `gdn world status` (PSS of every part and the world process, summed)
 #   4. stop: SIGTERM → the world's exit, and no process left behind
+# Also the CPU time the start cost (the world and every part, from ps): unlike wall time it does not grow
+# with the machine's load, so it says what an idle 2-core machine needs at least (CPU seconds / 2).
 # Loopback only; stops what it starts. Work files: bench/out/world-bench/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,7 +50,17 @@ start_world() { # label
         sleep 0.1
     done
     t1=$(now_ms)
-    echo "$1: launch → world.json in $((t1 - t0)) ms ($(grep -o 'world ready in [0-9.]* s' "$OUT/up-$1.log"), as the world counts it)"
+    echo "$1: launch → world.json in $((t1 - t0)) ms ($(grep -o 'world ready in [0-9.]* s' "$OUT/up-$1.log"), as the world counts it);" \
+        "CPU spent by the world and every part until then: $(tree_cpu "$world_pid") s"
+}
+
+# CPU seconds (user + system) of a process and all its descendants: what a start costs, whatever the load
+tree_cpu() {
+    ps -e -o pid=,ppid=,times= | awk -v root="$1" '
+        { parent[$1] = $2; cpu[$1] = $3 }
+        END { for (p in cpu) { q = p; while (q != "" && q != root && q in parent && q != 1) q = parent[q];
+                               if (q == root) total += cpu[p] }
+              print total }'
 }
 
 stop_world() { # label
