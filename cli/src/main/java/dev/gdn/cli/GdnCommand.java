@@ -98,10 +98,10 @@ public final class GdnCommand implements Runnable {
         CommandLine cli = new CommandLine(new GdnCommand());
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof CliException) {
-                commandLine.getErr().println("gdn " + commandLine.getCommandName() + ": " + ex.getMessage());
+                commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
                 return ((CliException) ex).exitCode();
             }
-            commandLine.getErr().println("gdn " + commandLine.getCommandName() + ": internal error: " + ex);
+            commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": internal error: " + ex);
             ex.printStackTrace(commandLine.getErr());
             return ExitCodes.INTERNAL;
         });
