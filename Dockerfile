@@ -28,7 +28,7 @@ COPY regions regions
 COPY cli cli
 # Tests run in CI, not here.
 RUN --mount=type=cache,target=/root/.m2 --mount=type=cache,target=/root/.m2/wrapper \
-    ./mvnw -B -q -pl cli -am package -DskipTests \
+    ./mvnw -B -q -pl cli -am package -DskipTests -Dgdn.skipWorldTools=true \
     && mkdir -p /out/app \
     && cp cli/target/gdn.jar /out/app/ && cp -r cli/target/lib /out/app/lib
 

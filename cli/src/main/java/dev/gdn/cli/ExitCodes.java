@@ -16,6 +16,8 @@ public final class ExitCodes {
     public static final int CANNOT_WRITE = 5;
     /** No store accepted the publication, or none could be read. */
     public static final int NO_STORE = 6;
+    /** {@code gdn world}: the world could not start (directory in use, an address taken, a part that failed) or be read. */
+    public static final int WORLD = 7;
     /** A bug: an unexpected internal error. */
     public static final int INTERNAL = 70;
 

@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
             NodeCommand.class,
             ClassicCommand.class,
             SyncCommand.class,
+            WorldCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -38,6 +39,7 @@ import picocli.CommandLine.Command;
             "4:not verified: bad hash or signature, or an untrusted key",
             "5:cannot write the output",
             "6:no store accepted the publication, or none could be read",
+            "7:gdn world: the world could not start (directory in use, an address taken, a part failed) or be read",
             "70:internal error (a bug: please report it)"
         })
 public final class GdnCommand implements Runnable {
@@ -60,12 +62,35 @@ public final class GdnCommand implements Runnable {
     public static void main(String[] args) {
         Logging.install();
         Logging.start(LogFormat.resolve(args, System.getenv()));
+        exitWithParent();
         PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16));
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         int code = execute(args, out, err);
         out.flush();
         err.flush();
         System.exit(code);
+    }
+
+    /**
+     * A part of {@code gdn world} (started with {@code GDN_EXIT_WITH_PARENT=1} and a pipe as stdin) stops, through
+     * its shutdown hooks, when that pipe closes: when the world dies, even by SIGKILL, none of its parts lives on.
+     */
+    private static void exitWithParent() {
+        if (!"1".equals(System.getenv("GDN_EXIT_WITH_PARENT"))) {
+            return;
+        }
+        Thread watch = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // the world writes nothing: only the end of the pipe matters
+                }
+            } catch (java.io.IOException e) {
+                // a broken pipe is an end too
+            }
+            System.exit(ExitCodes.OK);
+        }, "gdn-parent-watch");
+        watch.setDaemon(true);
+        watch.start();
     }
 
     /** Runs the command with the given writers; returns the exit code. */
@@ -85,10 +110,10 @@ public final class GdnCommand implements Runnable {
         CommandLine cli = new CommandLine(new GdnCommand());
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof CliException) {
-                commandLine.getErr().println("gdn " + commandLine.getCommandName() + ": " + ex.getMessage());
+                commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
                 return ((CliException) ex).exitCode();
             }
-            commandLine.getErr().println("gdn " + commandLine.getCommandName() + ": internal error: " + ex);
+            commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": internal error: " + ex);
             ex.printStackTrace(commandLine.getErr());
             return ExitCodes.INTERNAL;
         });

@@ -209,6 +209,27 @@ class DeployConfigTest {
         }
     }
 
+    @Test
+    void nodesGoToEveryListedRegionOneMachineEach() throws IOException {
+        Path list = root.resolve("deploy/fly/regions.txt");
+        List<String> regions = Files.readAllLines(list).stream().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        assertFalse(regions.isEmpty(), list + " lists no region");
+        assertEquals(regions.size(), Set.copyOf(regions).size(), list + " lists a region twice");
+        for (String code : regions) {
+            // a typo would place a machine nowhere (or the scale would fail half-way): every code must be a known Fly region
+            dev.gdn.regions.catalog.RegionCatalog.standard().region(code);
+        }
+        assertEquals(text(fly, "primary_region"), regions.getFirst(), "the first listed region is fly.toml's primary_region");
+        Path script = root.resolve("deploy/fly/deploy-nodes.sh");
+        assertTrue(Files.isExecutable(script), script + " must be executable");
+        String sh = Files.readString(script);
+        assertTrue(sh.contains("deploy/fly/regions.txt"), "the script reads the region list");
+        assertTrue(sh.contains("$ROOT/fly.toml"), "the script deploys the node app's fly.toml");
+        assertTrue(sh.contains("--max-per-region 1"), "one machine per region");
+        assertTrue(sh.contains("fly scale count \"${#regions[@]}\""), "as many machines as regions");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static List<OptionSpec> nodeOptions() {
