@@ -46,10 +46,18 @@ public final class Observations {
         final Map<String, long[]> regions = new TreeMap<>(); // answered, errors, minVersion, maxVersion
     }
 
+    private final java.util.function.LongSupplier clock;
+
     /** @param t0 the drill's start, Unix milliseconds; every time in the result is relative to it */
     public Observations(long t0, List<String> regions) {
+        this(t0, regions, System::currentTimeMillis);
+    }
+
+    /** @param clock Unix milliseconds now (tests pass their own) */
+    public Observations(long t0, List<String> regions, java.util.function.LongSupplier clock) {
         this.t0 = t0;
         this.regions = List.copyOf(regions);
+        this.clock = clock;
     }
 
     public long t0() {
@@ -57,7 +65,7 @@ public final class Observations {
     }
 
     public long now() {
-        return System.currentTimeMillis() - t0;
+        return clock.getAsLong() - t0;
     }
 
     public void markFault() {
