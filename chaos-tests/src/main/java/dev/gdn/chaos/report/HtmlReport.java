@@ -24,7 +24,7 @@ public final class HtmlReport {
                 .append("table{border-collapse:collapse;margin:.6em 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;font-size:13px}\n")
                 .append("th{background:#f4f4f4}.pass{color:#fff;background:#27ae60;padding:1px 7px;border-radius:3px}\n")
                 .append(".fail{color:#fff;background:#c0392b;padding:1px 7px;border-radius:3px}section{border-top:2px solid #eee;margin-top:2em}\n")
-                .append("code,.mono{font-family:Menlo,Consolas,monospace;font-size:12px}.num{text-align:right}.muted{color:#666}\n")
+                .append("code,.mono{font-family:Menlo,Consolas,monospace;font-size:12px}td.mono{word-break:break-all}.num{text-align:right}.muted{color:#666}\n")
                 .append("svg{display:block;margin:.8em 0}\n</style></head><body>\n");
         h.append("<h1>GDN drill report <span class=\"").append(allPassed ? "pass\">ALL PASSED" : "fail\">FAILED").append("</span></h1>\n");
         h.append("<p class=\"muted\">Generated ").append(esc(generatedAt.toString())).append(". World: ").append(esc(worldDescription))

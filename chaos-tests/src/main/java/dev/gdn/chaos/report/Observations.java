@@ -211,7 +211,7 @@ public final class Observations {
 
     private List<SecondSample> samples(long end) {
         List<SecondSample> out = new ArrayList<>();
-        int last = (int) (end / 1000);
+        int last = (int) (end / 1000) - 1; // complete seconds only: a partial last second would look like a drop
         for (int s = 0; s <= last; s++) {
             Bucket b = seconds.get(s);
             if (b == null) {
@@ -236,7 +236,7 @@ public final class Observations {
      */
     static Double recovery(List<SecondSample> samples, List<String> regions, long fault, long heal, long end, Latency latency) {
         int healSecond = (int) (heal / 1000);
-        int lastFull = Math.min(samples.size(), (int) (end / 1000)) - 1;
+        int lastFull = samples.size() - 1;
         if (lastFull < healSecond) {
             return null;
         }

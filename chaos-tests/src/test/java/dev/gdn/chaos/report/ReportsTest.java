@@ -85,7 +85,7 @@ class ReportsTest {
         assertEquals(1L, d.get("version_regressions"));
         assertEquals(1.0, d.get("recovery_s"));
         assertEquals(78.0, (Double) d.get("added_p99_ms"), 1.0);
-        assertEquals(21, ((List<Object>) d.get("seconds")).size());
+        assertEquals(20, ((List<Object>) d.get("seconds")).size());
         assertEquals(2, ((List<Object>) d.get("first_bad_answers")).size());
         Map<String, Object> lib = (Map<String, Object>) ((Map<String, Object>) d.get("by_client")).get("library");
         assertEquals(400L, lib.get("evaluations"));
