@@ -4,8 +4,6 @@ import dev.gdn.chaos.report.Observations;
 import dev.gdn.chaos.world.AdminApi;
 import dev.gdn.chaos.world.World;
 import dev.gdn.chaos.world.WorldControl;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** What a fault can reach while a drill runs: the world, its control API, the admin API, and the drill's record of events. */
 public final class DrillContext {
@@ -13,8 +11,6 @@ public final class DrillContext {
     private final WorldControl control;
     private final AdminApi admin;
     private final Observations observations;
-    /** Pids that changed since world.json was read (a part the drill restarted), by "region/part" or role. */
-    private final Map<String, Long> restarted = new ConcurrentHashMap<>();
 
     public DrillContext(World world, WorldControl control, AdminApi admin, Observations observations) {
         this.world = world;
@@ -44,33 +40,28 @@ public final class DrillContext {
         return observations;
     }
 
-    /** The pid of a region's part now (after any restart by this drill). */
-    public long pid(String region, String part) {
-        Long p = restarted.get(region + "/" + part);
-        if (p != null) {
-            return p;
+    /** The world's parts of a kind ("node", "belt_cdn", "sync", …), in one region or (region null) everywhere. */
+    public java.util.List<WorldControl.Part> parts(String kind, String region) throws Exception {
+        java.util.List<WorldControl.Part> out = control.parts().stream()
+                .filter(p -> p.kind().equals(kind) && (region == null || region.equals(p.region()))).toList();
+        if (out.isEmpty()) {
+            throw new IllegalStateException("the world runs no " + kind + (region == null ? "" : " in " + region)
+                    + " (its parts: " + control.parts().stream().map(WorldControl.Part::name).toList() + ")");
         }
-        Long fromFile = world.region(region).pids().get(part);
-        if (fromFile == null) {
-            throw new IllegalStateException("world.json has no pid for " + part + " in region " + region);
-        }
-        return fromFile;
+        return out;
     }
 
-    /** The pid of a world-wide part now. */
-    public long pid(String role) {
-        Long p = restarted.get(role);
-        if (p != null) {
-            return p;
-        }
-        return world.pid(role).orElseThrow(() -> new IllegalStateException("world.json has no pid for " + role));
+    /** Acts on a part and records it on the timeline. */
+    public WorldControl.Part act(WorldControl.Part part, String action) throws Exception {
+        WorldControl.Part after = control.act(part.name(), action);
+        event(action + " " + part.name() + (after.pid() != null && !after.pid().equals(part.pid()) ? " (pid " + after.pid() + ")"
+                : part.pid() != null ? " (pid " + part.pid() + ")" : ""));
+        return after;
     }
 
-    /** Restarts a part through the world's control API and remembers its new pid. */
-    public long restart(String part, String region) throws Exception {
-        long pid = control.restart(part, region);
-        restarted.put(region == null ? part : region + "/" + part, pid);
-        event("restarted " + (region == null ? part : part + " " + region) + " (pid " + pid + ")");
-        return pid;
+    /** Switches links and records it on the timeline. */
+    public void links(String pattern, dev.gdn.chaos.world.LinkState state) throws Exception {
+        control.setLinks(pattern, state);
+        event("links " + pattern + ": " + dev.gdn.chaos.world.LinkState.describe(state));
     }
 }

@@ -11,10 +11,9 @@ import dev.gdn.chaos.report.Observations;
 import dev.gdn.chaos.world.AdminApi;
 import dev.gdn.chaos.world.World;
 import dev.gdn.chaos.world.WorldControl;
+import dev.gdn.chaos.world.WorldStores;
 import dev.gdn.ruleset.envelope.TrustedKeys;
 import dev.gdn.sync.store.ObjectStore;
-import dev.gdn.sync.store.ObjectStores;
-import dev.gdn.sync.store.StoreOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,7 +59,7 @@ public final class DrillRunner {
             List<RulesetOracle.Source> sources = new ArrayList<>();
             for (String uri : world.stores()) {
                 try {
-                    ObjectStore s = ObjectStores.open(uri, new StoreOptions(Duration.ofSeconds(5)));
+                    ObjectStore s = WorldStores.open(world, uri);
                     stores.add(s);
                     sources.add(RulesetOracle.store(s, trusted));
                 } catch (Exception e) {
@@ -110,13 +109,15 @@ public final class DrillRunner {
                 }
             }
             Thread.sleep(timings.verify().toMillis());
+            load.stop();
+            pipeline.drain(5_000);
             try {
-                faultChecks.addAll(fault.verify(ctx));
+                faultChecks.addAll(fault.verify(ctx)); // after the drain: a fault's checks may read every answer's record
+            } catch (InterruptedException e) {
+                throw e;
             } catch (Exception e) {
                 faultChecks.add(CheckResult.fail("drill's own checks", "could not run: " + e.getMessage()));
             }
-            load.stop();
-            pipeline.drain(5_000);
         }
         DrillResult r = obs.finish(drill.name(), drill.title(), drill.proves(), List.of());
         List<CheckResult> checks = new ArrayList<>(StandardChecks.of(r));

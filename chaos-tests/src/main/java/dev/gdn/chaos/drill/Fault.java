@@ -19,7 +19,7 @@ public interface Fault {
 
     void heal(DrillContext ctx) throws Exception;
 
-    /** The drill's own checks, after the verify phase (the standard ones are the runner's). */
+    /** The drill's own checks, after the verify phase and once every answer is recorded (the standard ones are the runner's). */
     default List<CheckResult> verify(DrillContext ctx) throws Exception {
         return List.of();
     }

@@ -36,6 +36,7 @@ public final class Observations {
     private int latencies;
     private final Map<String, List<BadAnswer>> bad = new LinkedHashMap<>();
     private final List<DrillEvent> events = new ArrayList<>();
+    private long maxAnyVersion;
 
     /** Per-second counters. */
     private final class Bucket {
@@ -107,6 +108,7 @@ public final class Observations {
             r[2] = r[2] == 0 ? a.version() : Math.min(r[2], a.version());
             r[3] = Math.max(r[3], a.version());
         }
+        maxAnyVersion = Math.max(maxAnyVersion, a.version());
         if (a.kind() == ClientKind.LIBRARY) {
             long micros = Math.max(1, a.latencyNanos() / 1000);
             b.library.recordValue(Math.min(micros, b.library.getHighestTrackableValue()));
@@ -150,6 +152,17 @@ public final class Observations {
         }
     }
 
+    /** The highest version any answer named (call once the answers are all recorded). */
+    public long maxVersionAnswered() {
+        long max = 0;
+        for (Bucket b : seconds.values()) {
+            for (long[] r : b.regions.values()) {
+                max = Math.max(max, r[3]);
+            }
+        }
+        return Math.max(max, maxAnyVersion);
+    }
+
     public Totals totals() {
         return byKind().values().stream().reduce(Totals.ZERO, Totals::plus);
     }
@@ -160,9 +173,9 @@ public final class Observations {
         return out;
     }
 
-    /** Each region's highest version in its fresh answers during the last {@code seconds} complete seconds. */
+    /** Each region's highest version in its fresh answers during the last {@code lastSeconds} seconds with answers. */
     public Map<String, Long> recentVersions(int lastSeconds) {
-        int end = (int) (now() / 1000);
+        int end = seconds.isEmpty() ? 0 : seconds.lastKey();
         Map<String, Long> out = new TreeMap<>();
         for (String region : regions) {
             out.put(region, 0L);

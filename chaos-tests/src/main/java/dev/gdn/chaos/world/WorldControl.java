@@ -4,32 +4,34 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * What a drill may do to a running world beyond signals to its pids: switch its links and restart the
- * parts it stopped. Implemented over the world's control API.
+ * What a drill may do to a running world beyond signals to its pids: the world's parts (kill, stop,
+ * start, restart each process it runs) and its links (switch each client→tier path). Implemented over
+ * the world's control API ({@link HttpWorldControl}).
  */
 public interface WorldControl extends AutoCloseable {
+    /** One process the world runs. */
+    record Part(String name, String kind, String region, String state, Long pid) {
+        public boolean ready() {
+            return "READY".equals(state);
+        }
+    }
+
+    /** Every part, as the world sees it now. */
+    List<Part> parts() throws IOException, InterruptedException;
+
     /**
-     * The links between the clients of {@code region} and one of its endpoints.
+     * Acts on a part: {@code kill} (SIGKILL), {@code stop} (its stop signal), {@code start} or {@code restart}
+     * (both return once the part is ready again).
      *
-     * @param target "belt_cdn", "node", "suspenders_cdn" or "classic"
+     * @return the part afterwards (a started part has a new pid)
      */
-    void setLink(String region, String target, LinkState state) throws IOException, InterruptedException;
-
-    /** Every link back to up. */
-    void resetLinks() throws IOException, InterruptedException;
+    Part act(String part, String action) throws IOException, InterruptedException;
 
     /**
-     * Starts again a part the drill stopped (a killed node, a POP, the classic API, PostgreSQL, a sync
-     * daemon) with the same ports and data, and returns once it is ready; the world's pids change.
-     *
-     * @param part "node", "belt_cdn" (with a region), or a world-wide role ("postgres", "classic", "sync", …)
-     * @param region the region for per-region parts, else null
-     * @return the new pid
+     * Switches every link whose name matches the pattern ({@code *} is a wildcard). Link names are
+     * {@code REGION.TIER} (tiers: belt_cdn, node, suspenders_cdn, classic) and {@code REGION.node-OTHER}.
      */
-    long restart(String part, String region) throws IOException, InterruptedException;
-
-    /** The link targets of a region, in chain order. */
-    List<String> TARGETS = List.of("belt_cdn", "node", "suspenders_cdn", "classic");
+    void setLinks(String pattern, LinkState state) throws IOException, InterruptedException;
 
     @Override
     default void close() {
