@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             NodeCommand.class,
             ClassicCommand.class,
             SyncCommand.class,
+            DrillCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

@@ -7,7 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gdn.chaos.check.AnswerChecker;
 import dev.gdn.chaos.check.CheckingPipeline;
 import dev.gdn.chaos.check.RulesetOracle;
+import dev.gdn.chaos.drill.DrillCatalog;
+import dev.gdn.chaos.drill.DrillRunner;
 import dev.gdn.chaos.drill.StandardChecks;
+import dev.gdn.chaos.drill.Timings;
+import dev.gdn.chaos.report.Reports;
+import dev.gdn.chaos.world.WorldControl;
 import dev.gdn.chaos.load.ClientKind;
 import dev.gdn.chaos.load.Load;
 import dev.gdn.chaos.load.LoadPlan;
@@ -58,7 +63,7 @@ class LoadAgainstRealServersTest {
     }
 
     @AfterAll
-    void stop() {
+    void stop() throws Exception {
         mini.close();
     }
 
@@ -105,8 +110,7 @@ class LoadAgainstRealServersTest {
             waitFor("the node serves v" + v2, () -> mini.nodeVersion() == v2);
             Thread.sleep(2_000);
             run.obs.markFault();
-            mini.node.close();
-            mini.node = null;
+            mini.stopNode();
             Thread.sleep(3_000);
             r = run.finish();
             assertEquals(Map.of(v1, mini.store.name(), v2, mini.store.name()), run.oracle.loaded(),
@@ -188,6 +192,68 @@ class LoadAgainstRealServersTest {
                     wrong.problem());
             BadAnswer back = r.firstBad().stream().filter(b -> b.check().equals("no regression")).findFirst().orElseThrow();
             assertEquals("version " + before + " after the session had seen " + after, back.problem());
+        }
+    }
+
+    @Test
+    void aDrillRunsEndToEndInjectsHealsChecksAndWritesItsReports(@TempDir Path out) throws Exception {
+        if (mini.node == null) {
+            mini.startNode();
+        }
+        waitFor("the node is ready", () -> mini.nodeVersion() > 0);
+        World world = mini.world(mini.nodeUrl());
+        WorldControl control = new WorldControl() {
+            @Override
+            public List<Part> parts() {
+                return List.of(new Part("node-ams", "node", "ams", mini.node == null ? "EXITED" : "READY", ProcessHandle.current().pid()));
+            }
+
+            @Override
+            public Part act(String part, String action) throws java.io.IOException {
+                try {
+                    switch (action) {
+                        case "kill" -> mini.stopNode();
+                        case "start" -> {
+                            mini.startNode();
+                            waitFor("the restarted node is ready", () -> mini.nodeVersion() > 0);
+                        }
+                        default -> throw new java.io.IOException("unsupported: " + action);
+                    }
+                } catch (java.io.IOException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new java.io.IOException(e);
+                }
+                return parts().get(0);
+            }
+
+            @Override
+            public void setLinks(String pattern, dev.gdn.chaos.world.LinkState state) {
+                throw new UnsupportedOperationException("no links here");
+            }
+        };
+        List<String> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DrillRunner runner = new DrillRunner(world, control, mini.trusted, PLAN,
+                new Timings(Duration.ofSeconds(3), Duration.ofSeconds(4), Duration.ofSeconds(5)), progress::add);
+        DrillResult r = runner.run(DrillCatalog.find("all-nodes-down").orElseThrow());
+        Reports.write(List.of(r), out, "mini world");
+        System.err.println(dev.gdn.chaos.report.TerminalSummary.render(List.of(r)));
+
+        assertEquals(null, r.error());
+        assertEquals(List.of("fault injected", "kill node-ams", "healed", "start node-ams"),
+                r.events().stream().map(e -> e.text().replaceAll(" \\(pid \\d+\\)", "")).toList());
+        assertTrue(progress.get(0).startsWith("all-nodes-down: steady state for 3 s"), progress::toString);
+        Map<String, Boolean> checks = new java.util.LinkedHashMap<>();
+        r.checks().forEach(c -> checks.put(c.name(), c.passed()));
+        assertEquals(List.of("steady state healthy", "every evaluation answered", "answers correct", "no version regression",
+                "every answer verified", "recovered", "every region converged", "fault injected"), List.copyOf(checks.keySet()));
+        for (String must : List.of("steady state healthy", "answers correct", "no version regression", "every answer verified",
+                "every region converged", "fault injected")) {
+            assertTrue(checks.get(must), () -> must + " failed: " + r.checks() + " " + r.firstBad());
+        }
+        assertTrue(r.healAtMillis() - r.faultAtMillis() >= 4_000);
+        for (String f : List.of("report.html", "report.json", "junit.xml", "charts/all-nodes-down-answers.svg")) {
+            assertTrue(Files.size(out.resolve(f)) > 500, f);
         }
     }
 

@@ -45,6 +45,7 @@ final class MiniWorld implements AutoCloseable {
     final SyncDaemon sync;
     final Path trustFile;
     final String clientKey;
+    final int nodePort;
     GdnNode node;
 
     MiniWorld(Path dir, String flags) throws Exception {
@@ -65,8 +66,24 @@ final class MiniWorld implements AutoCloseable {
         sync.start();
         trustFile = dir.resolve("trust.pub");
         Files.writeString(trustFile, key.publicKeyPem());
-        node = GdnNode.start(new NodeConfig("127.0.0.1", 0, "ams", "n1", List.of(store.name()), List.of(trustFile), Set.of(), null, null,
-                null, null, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(50), CdnPolicy.DEFAULT));
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            nodePort = s.getLocalPort();
+        }
+        startNode();
+    }
+
+    /** Starts the node on its port (again, after {@link #stopNode}), with its disk cache. */
+    void startNode() throws Exception {
+        node = GdnNode.start(new NodeConfig("127.0.0.1", nodePort, "ams", "n1", List.of(store.name()), List.of(trustFile), Set.of(),
+                dir.resolve("node-cache"), null, null, null, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(50),
+                CdnPolicy.DEFAULT));
+    }
+
+    void stopNode() {
+        if (node != null) {
+            node.close();
+            node = null;
+        }
     }
 
     AdminApi admin() {
@@ -78,11 +95,12 @@ final class MiniWorld implements AutoCloseable {
     }
 
     String nodeUrl() {
-        return "http://127.0.0.1:" + node.port();
+        return "http://127.0.0.1:" + nodePort;
     }
 
     long nodeVersion() {
-        return node.registry().current(ENV).map(r -> r.version()).orElse(0L);
+        GdnNode n = node;
+        return n == null ? 0 : n.registry().current(ENV).map(r -> r.version()).orElse(0L);
     }
 
     /** Writes world.json for one region whose belt CDN and node are {@code beltAndNode}, and reads it back. */
@@ -122,9 +140,7 @@ final class MiniWorld implements AutoCloseable {
 
     @Override
     public void close() {
-        if (node != null) {
-            node.close();
-        }
+        stopNode();
         sync.close();
         store.close();
         classic.close();
