@@ -3,6 +3,7 @@ package dev.gdn.chaos.drill;
 import dev.gdn.chaos.check.AnswerChecker;
 import dev.gdn.chaos.check.CheckingPipeline;
 import dev.gdn.chaos.check.RulesetOracle;
+import dev.gdn.chaos.load.Answer;
 import dev.gdn.chaos.load.Load;
 import dev.gdn.chaos.load.LoadPlan;
 import dev.gdn.chaos.report.CheckResult;
@@ -32,6 +33,8 @@ public final class DrillRunner {
     private final LoadPlan plan;
     private final Timings timings;
     private final Consumer<String> progress;
+    /** How long the world may take to answer every client before a drill (a world just started is slow at first). */
+    static final Duration WARM_UP = Duration.ofSeconds(60);
 
     /**
      * @param trusted  the keys the world signs with (store artifacts are verified against them)
@@ -77,47 +80,66 @@ public final class DrillRunner {
     }
 
     private DrillResult run(Drill drill, Fault fault, AdminApi admin, RulesetOracle oracle) throws InterruptedException {
-        Observations obs = new Observations(System.currentTimeMillis(), world.regionCodes());
-        AnswerChecker checker = new AnswerChecker(oracle, obs.t0() / 1000 - 60);
+        WarmUp warmUp = new WarmUp(world.regionCodes(), plan);
+        java.util.concurrent.atomic.AtomicReference<java.util.function.Consumer<Answer>> sink = new java.util.concurrent.atomic.AtomicReference<>(warmUp);
         List<CheckResult> faultChecks = new ArrayList<>();
-        DrillContext ctx = new DrillContext(world, control, admin, obs);
-        try (CheckingPipeline pipeline = new CheckingPipeline(checker, obs); Load load = new Load(world, plan, pipeline)) {
-            progress.accept(drill.name() + ": steady state for " + seconds(timings.steady()));
+        try (Load load = new Load(world, plan, a -> sink.get().accept(a))) {
+            // Warm-up, not measured: every client in every region has its first fresh answer (connections, JIT, caches).
             load.start();
-            Thread.sleep(timings.steady().toMillis());
-            boolean injected = false;
-            try {
-                progress.accept(drill.name() + ": injecting the fault, holding " + seconds(timings.hold()));
-                obs.markFault();
-                fault.inject(ctx);
-                injected = true;
-                faultChecks.add(CheckResult.pass("fault injected", "as planned"));
-                fault.hold(ctx, timings.hold());
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                ctx.event((injected ? "failed during the hold: " : "could not inject the fault: ") + e.getMessage());
-                faultChecks.add(CheckResult.fail(injected ? "fault held" : "fault injected", String.valueOf(e.getMessage())));
-            } finally {
-                progress.accept(drill.name() + ": healing, then verifying for " + seconds(timings.verify()));
-                obs.markHeal();
-                try {
-                    fault.heal(ctx);
-                } catch (Exception e) {
-                    ctx.event("could not heal: " + e.getMessage());
-                    faultChecks.add(CheckResult.fail("healed", String.valueOf(e.getMessage())));
-                }
+            if (!warmUp.await(WARM_UP)) {
+                return DrillResult.notRun(drill.name(), drill.title(), drill.proves(), Instant.now(), "the world did not answer every client"
+                        + " within " + WARM_UP.toSeconds() + " s before the drill (no fresh answer yet from: " + warmUp.missing() + ")");
             }
-            Thread.sleep(timings.verify().toMillis());
-            load.stop();
-            pipeline.drain(5_000);
-            try {
-                faultChecks.addAll(fault.verify(ctx)); // after the drain: a fault's checks may read every answer's record
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                faultChecks.add(CheckResult.fail("drill's own checks", "could not run: " + e.getMessage()));
+            Observations obs = new Observations(System.currentTimeMillis(), world.regionCodes());
+            AnswerChecker checker = new AnswerChecker(oracle, obs.t0() / 1000 - 60);
+            DrillContext ctx = new DrillContext(world, control, admin, obs);
+            try (CheckingPipeline pipeline = new CheckingPipeline(checker, obs)) {
+                sink.set(a -> {
+                    if (a.startedAtMillis() >= obs.t0()) {
+                        pipeline.accept(a);
+                    }
+                });
+                return measured(drill, fault, load, pipeline, obs, ctx, faultChecks);
             }
+        }
+    }
+
+    private DrillResult measured(Drill drill, Fault fault, Load load, CheckingPipeline pipeline, Observations obs, DrillContext ctx,
+                                 List<CheckResult> faultChecks) throws InterruptedException {
+        progress.accept(drill.name() + ": steady state for " + seconds(timings.steady()));
+        Thread.sleep(timings.steady().toMillis());
+        boolean injected = false;
+        try {
+            progress.accept(drill.name() + ": injecting the fault, holding " + seconds(timings.hold()));
+            obs.markFault();
+            fault.inject(ctx);
+            injected = true;
+            faultChecks.add(CheckResult.pass("fault injected", "as planned"));
+            fault.hold(ctx, timings.hold());
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            ctx.event((injected ? "failed during the hold: " : "could not inject the fault: ") + e.getMessage());
+            faultChecks.add(CheckResult.fail(injected ? "fault held" : "fault injected", String.valueOf(e.getMessage())));
+        } finally {
+            progress.accept(drill.name() + ": healing, then verifying for " + seconds(timings.verify()));
+            obs.markHeal();
+            try {
+                fault.heal(ctx);
+            } catch (Exception e) {
+                ctx.event("could not heal: " + e.getMessage());
+                faultChecks.add(CheckResult.fail("healed", String.valueOf(e.getMessage())));
+            }
+        }
+        Thread.sleep(timings.verify().toMillis());
+        load.stop();
+        pipeline.drain(5_000);
+        try {
+            faultChecks.addAll(fault.verify(ctx)); // after the drain: a fault's checks may read every answer's record
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            faultChecks.add(CheckResult.fail("drill's own checks", "could not run: " + e.getMessage()));
         }
         DrillResult r = obs.finish(drill.name(), drill.title(), drill.proves(), List.of());
         List<CheckResult> checks = new ArrayList<>(StandardChecks.of(r));

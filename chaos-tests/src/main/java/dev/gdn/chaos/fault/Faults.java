@@ -23,19 +23,32 @@ public final class Faults {
                 for (String kind : kinds) {
                     targets.addAll(ctx.parts(kind, region));
                 }
-                for (WorldControl.Part p : targets) {
-                    ctx.act(p, "kill");
-                    killed.add(p);
-                }
+                killed.addAll(targets);
+                all(ctx, targets, "kill");
             }
 
             @Override
             public void heal(DrillContext ctx) throws Exception {
-                for (WorldControl.Part p : killed) {
-                    ctx.act(p, "start");
-                }
+                all(ctx, killed, "start");
             }
         };
+    }
+
+    /** Acts on every part at once (several nodes go down, and come back, together). */
+    static void all(DrillContext ctx, List<WorldControl.Part> parts, String action) throws Exception {
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<WorldControl.Part>> done = new ArrayList<>();
+            for (WorldControl.Part p : parts) {
+                done.add(pool.submit(() -> ctx.act(p, action)));
+            }
+            for (java.util.concurrent.Future<WorldControl.Part> f : done) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof Exception x ? x : e;
+                }
+            }
+        }
     }
 
     /** Puts every link matching each pattern in a state; the heal sets them back up. */
