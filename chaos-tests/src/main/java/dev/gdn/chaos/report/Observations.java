@@ -213,8 +213,10 @@ public final class Observations {
     }
 
     Latency latency(long fault, long heal, long end) {
-        double s50 = percentileMs(0, fault, 50);
-        double s99 = percentileMs(0, fault, 99);
+        // the baseline skips the first second, as the steady-state check does: clients are still settling
+        long steadyFrom = fault > 2000 ? 1000 : 0;
+        double s50 = percentileMs(steadyFrom, fault, 50);
+        double s99 = percentileMs(steadyFrom, fault, 99);
         double f50 = percentileMs(fault, heal, 50);
         double f99 = percentileMs(fault, heal, 99);
         return new Latency(s50, s99, f50, f99, percentileMs(heal, end, 50), percentileMs(heal, end, 99), f50 - s50, f99 - s99,
