@@ -50,11 +50,12 @@ public final class DrillSuite {
                 progress.println("  " + line);
                 progress.flush();
             });
+            String described = world.regions().size() + " regions (" + String.join(", ", world.regionCodes()) + ") in " + worldDir;
             for (Drill d : drills) {
                 results.add(runner.run(d));
+                Reports.write(results, out, described); // after each drill: a long run interrupted still has its reports
             }
         }
-        Reports.write(results, out, world.regions().size() + " regions (" + String.join(", ", world.regionCodes()) + ") in " + worldDir);
         progress.println();
         progress.print(TerminalSummary.render(results));
         progress.println("reports: " + out.toAbsolutePath().resolve("report.html") + " (and report.json, junit.xml, charts/)");

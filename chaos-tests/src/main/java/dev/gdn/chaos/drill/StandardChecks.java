@@ -32,8 +32,8 @@ public final class StandardChecks {
                 : CheckResult.fail("every answer verified", t.unverified() + " answers name a version no store or admin API could give"));
         out.add(r.recoverySeconds() != null
                 ? CheckResult.pass("recovered", String.format(Locale.ROOT, "back to steady state %.1f s after the heal", r.recoverySeconds()))
-                : CheckResult.fail("recovered", "not back to steady state by the end of the run (errors, a missing region, another tier"
-                        + " serving, or p99 still high: see the charts)"));
+                : CheckResult.fail("recovered", "not back to steady state by the end of the run (errors, a region not answering, another"
+                        + " tier serving most answers, or the median latency still high: see the charts)"));
         out.add(converged(r));
         return out;
     }

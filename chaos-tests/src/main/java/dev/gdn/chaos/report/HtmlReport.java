@@ -63,7 +63,7 @@ public final class HtmlReport {
                 .append("older version after a newer one, every answer's version could be verified, the world recovered after the heal, ")
                 .append("and the drill's own checks held. <i>Added latency</i> is the failover library's p50/p99 during the fault minus ")
                 .append("its steady-state p50/p99; <i>recovery</i> is the time from the heal until every second looked like steady ")
-                .append("state again (no errors, every region answering, the usual tier serving, p99 back).</p>\n<p>In the charts the ")
+                .append("state again (no errors, every region answering, the usual tier serving, the median latency back).</p>\n<p>In the charts the ")
                 .append("<span style=\"background:#fadbd8\">shaded band</span> is the fault window and dashed red lines are the drill's ")
                 .append("events (hover for what happened). <b>Answers per second by serving tier</b> shows who answered: ");
         for (ServingTier t : ServingTier.values()) {

@@ -23,8 +23,8 @@ import java.util.Map;
 public final class HttpWorldControl implements WorldControl {
     private final URI base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    /** Starting a part waits for it to be ready: a node in seconds, PostgreSQL a little longer. */
-    private final Duration timeout = Duration.ofSeconds(60);
+    /** Starting a part waits for it to be ready; the world itself allows 180 s on a loaded machine. */
+    private final Duration timeout = Duration.ofSeconds(190);
 
     public HttpWorldControl(URI base) {
         this.base = base;
