@@ -46,29 +46,23 @@ public final class Charts {
     /** Per region: evaluations per second that no server answered fresh (served from a client cache, or not at all). */
     public static String errors(DrillResult r) {
         SvgChart c = frame(r, "Errors per region: evaluations without a fresh answer", "per second").integerY();
-        List<SecondSample> s = r.seconds();
-        for (int k = 0; k < r.regions().size(); k++) {
-            String region = r.regions().get(k);
-            double[] y = s.stream().mapToDouble(x -> {
-                SecondSample.RegionSecond rs = x.regions().get(region);
-                return rs == null ? 0 : rs.errors();
-            }).toArray();
-            c.add(new SvgChart.Series(region, REGION_COLORS[k % REGION_COLORS.length], SvgChart.Style.LINE, xs(s), y));
-        }
-        return c.render();
+        return perRegion(c, r, SvgChart.Style.LINE, rs -> rs == null ? 0 : rs.errors());
     }
 
     /** Per region: the newest ruleset version its fresh answers named each second. */
     public static String versions(DrillResult r) {
         SvgChart c = frame(r, "Ruleset version served per region (newest in fresh answers)", "version").integerY();
+        return perRegion(c, r, SvgChart.Style.STEP, rs -> rs == null || rs.maxVersion() == 0 ? Double.NaN : rs.maxVersion());
+    }
+
+    /** One series per region, in the region's colour; {@code value} gets null for a second the region had no answer in. */
+    private static String perRegion(SvgChart c, DrillResult r, SvgChart.Style style,
+                                    java.util.function.ToDoubleFunction<SecondSample.RegionSecond> value) {
         List<SecondSample> s = r.seconds();
         for (int k = 0; k < r.regions().size(); k++) {
             String region = r.regions().get(k);
-            double[] y = s.stream().mapToDouble(x -> {
-                SecondSample.RegionSecond rs = x.regions().get(region);
-                return rs == null || rs.maxVersion() == 0 ? Double.NaN : rs.maxVersion();
-            }).toArray();
-            c.add(new SvgChart.Series(region, REGION_COLORS[k % REGION_COLORS.length], SvgChart.Style.STEP, xs(s), y));
+            double[] y = s.stream().mapToDouble(x -> value.applyAsDouble(x.regions().get(region))).toArray();
+            c.add(new SvgChart.Series(region, REGION_COLORS[k % REGION_COLORS.length], style, xs(s), y));
         }
         return c.render();
     }

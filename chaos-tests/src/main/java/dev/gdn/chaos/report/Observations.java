@@ -97,7 +97,7 @@ public final class Observations {
      */
     public boolean settled() {
         long newest = newestFresh;
-        long now = System.currentTimeMillis();
+        long now = clock.getAsLong();
         for (String region : regions) {
             long[] last = lastFresh.get(region);
             Long error = lastError.get(region);
@@ -130,14 +130,14 @@ public final class Observations {
         }
         if (!a.fresh()) {
             r[1]++;
-            lastError.put(a.region(), a.finishedAtMillis());
+            lastError.merge(a.region(), a.finishedAtMillis(), Math::max);
             if (a.answered()) {
                 n[5]++;
             }
         } else if (a.version() > 0) {
             r[2] = r[2] == 0 ? a.version() : Math.min(r[2], a.version());
             r[3] = Math.max(r[3], a.version());
-            lastFresh.put(a.region(), new long[] {a.finishedAtMillis(), a.version()});
+            lastFresh.merge(a.region(), new long[] {a.finishedAtMillis(), a.version()}, (old, neu) -> neu[0] >= old[0] ? neu : old);
             newestFresh = Math.max(newestFresh, a.version());
         }
         maxAnyVersion = Math.max(maxAnyVersion, a.version());
@@ -278,9 +278,9 @@ public final class Observations {
     /**
      * Seconds from the heal until the first second after which, to the end of the run, every second is
      * like steady state: no errors or unanswered or wrong evaluations, every region answering, the
-     * steady state's main tier serving at least half its steady share (breakers may still be closing),
-     * and the library's median latency within twice its steady median or 20 ms above it, whichever is
-     * more. Null when that never happened.
+     * steady state's main tier serving at least half its steady share (breakers may still be closing);
+     * and over that whole stretch the median of the library's per-second medians within twice its
+     * steady median or 20 ms above it, whichever is more. Null when that never happened.
      */
     static Double recovery(List<SecondSample> samples, List<String> regions, long fault, long heal, long end, Latency latency) {
         int healSecond = (int) (heal / 1000);
@@ -297,19 +297,23 @@ public final class Observations {
         long steadyTotal = steadyTiers.values().stream().mapToLong(Long::longValue).sum();
         ServingTier main = steadyTiers.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
         double mainShare = main == null || steadyTotal == 0 ? 0 : steadyTiers.get(main) / (double) steadyTotal;
-        // the median: a second's p99 is its one or two slowest calls, which a GC pause anywhere on the machine decides
+        // medians: a second's p99 is its one or two slowest calls, which a GC pause anywhere on the machine decides
         double p50Limit = Double.isNaN(latency.steadyP50Ms()) ? Double.POSITIVE_INFINITY
                 : Math.max(2 * latency.steadyP50Ms(), latency.steadyP50Ms() + 20);
         Integer from = null;
+        List<Double> medians = new ArrayList<>();
         for (int s = lastFull; s >= healSecond; s--) {
             SecondSample x = samples.get(s);
             int total = x.answeredTotal();
             boolean ok = total > 0 && x.unanswered() == 0 && x.wrong() == 0
                     && regions.stream().allMatch(r -> x.regions().containsKey(r) && x.regions().get(r).answered() > 0
                             && x.regions().get(r).errors() == 0)
-                    && (main == null || x.byTier().getOrDefault(main, 0) >= 0.5 * mainShare * total)
-                    && (Double.isNaN(x.p50Ms()) || x.p50Ms() <= p50Limit);
-            if (!ok) {
+                    && (main == null || x.byTier().getOrDefault(main, 0) >= 0.5 * mainShare * total);
+            if (!Double.isNaN(x.p50Ms())) {
+                medians.add(x.p50Ms());
+            }
+            // latency over the whole stretch from this second on: one slow second (a GC pause anywhere) does not undo a recovery
+            if (!ok || !medians.isEmpty() && median(medians) > p50Limit) {
                 break;
             }
             from = s;
@@ -318,5 +322,11 @@ public final class Observations {
             return null;
         }
         return Math.max(0, from * 1000L - heal) / 1000.0;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 }

@@ -27,7 +27,13 @@ class ReportsTest {
     @TempDir
     Path dir;
 
-    final DrillResult r = new SyntheticDrill().run();
+    final SyntheticDrill synthetic = new SyntheticDrill();
+    final DrillResult r = synthetic.run();
+
+    @Test
+    void settledOnlyWhenEveryRegionAnswersFreshOnTheNewestVersion() {
+        assertEquals(List.of(true, false, false, true), synthetic.settled);
+    }
 
     @Test
     void observationsCountCheckAndMeasureWhatHappened() {

@@ -27,10 +27,15 @@ final class SyntheticDrill {
     final CompiledRuleset v2 = TestRulesets.compile(TestRulesets.V2, 2);
     final AnswerChecker checker = new AnswerChecker(TestRulesets.oracle(Map.of(1L, v1, 2L, v2)), T0 / 1000 - 60);
     long evaluations;
+    /** {@link Observations#settled()} at 4.9 s (steady), 7 s (ams down), 11.5 s (iad on v2, ams behind) and at the end. */
+    final java.util.List<Boolean> settled = new java.util.ArrayList<>();
 
     DrillResult run() {
         for (int ms = 0; ms < 20_000; ms += 100) {
             clock.set(T0 + ms);
+            if (ms == 4_900 || ms == 7_000 || ms == 11_500) {
+                settled.add(obs.settled());
+            }
             if (ms == 5_000) {
                 obs.markFault();
                 obs.event("belt CDN ams down");
@@ -73,6 +78,7 @@ final class SyntheticDrill {
         record(new Answer(T0 + 11_100, 1_500_000, "iad", ClientKind.OFREP, "iad/ofrep/0", TestRulesets.ANN, ServingTier.BELT_CDN, true, 1,
                 "iad/n1", TestRulesets.flags(v1, TestRulesets.ANN), null));
         clock.set(T0 + 20_000);
+        settled.add(obs.settled());
         DrillResult r = obs.finish("synthetic", "Synthetic drill", "Made up to test the reports.", List.of());
         return r.withChecks(StandardChecks.of(r));
     }
