@@ -88,7 +88,7 @@ public final class DrillRunner {
             load.start();
             if (!warmUp.await(WARM_UP)) {
                 return DrillResult.notRun(drill.name(), drill.title(), drill.proves(), Instant.now(), "the world did not answer every client"
-                        + " within " + WARM_UP.toSeconds() + " s before the drill (no fresh answer yet from: " + warmUp.missing() + ")");
+                        + " within " + WARM_UP.toSeconds() + " s before the drill (" + warmUp.missing() + ")");
             }
             Observations obs = new Observations(System.currentTimeMillis(), world.regionCodes());
             AnswerChecker checker = new AnswerChecker(oracle, obs.t0() / 1000 - 60);

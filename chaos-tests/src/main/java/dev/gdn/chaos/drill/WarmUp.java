@@ -11,13 +11,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * Before a drill measures anything, every kind of client in every region gets its first fresh answer:
- * connections open, the JIT warms, plain clients fill their caches. Answers during the warm-up are
- * dropped; a world that cannot answer everyone within the limit is not ready for a drill.
+ * Before a drill measures anything, every kind of client in every region gets its first fresh answer
+ * (connections open, plain clients fill their caches), and then the world answers everyone fresh for
+ * {@link #QUIET} in a row (a world just started answers slowly at first while its JITs warm, and the
+ * library's breakers settle). Answers during the warm-up are dropped; a world that cannot get there
+ * within the limit is not ready for a drill.
  */
 final class WarmUp implements Consumer<Answer> {
+    static final Duration QUIET = Duration.ofSeconds(2);
     private final Set<String> missing = ConcurrentHashMap.newKeySet();
     private final Object lock = new Object();
+    /** Since when (nanoTime) everything has answered fresh: the later of the last first answer and the last failure. */
+    private volatile long quietSince;
 
     WarmUp(List<String> regions, LoadPlan plan) {
         for (String region : regions) {
@@ -35,10 +40,14 @@ final class WarmUp implements Consumer<Answer> {
 
     @Override
     public void accept(Answer a) {
-        if (a.fresh() && missing.remove(a.region() + " " + a.kind().label()) && missing.isEmpty()) {
-            synchronized (lock) {
-                lock.notifyAll();
+        if (!a.fresh()) {
+            if (missing.isEmpty()) {
+                quietSince = System.nanoTime(); // a failure: the quiet stretch starts again
             }
+            return;
+        }
+        if (missing.remove(a.region() + " " + a.kind().label()) && missing.isEmpty()) {
+            quietSince = System.nanoTime();
         }
     }
 
@@ -46,18 +55,20 @@ final class WarmUp implements Consumer<Answer> {
     boolean await(Duration limit) throws InterruptedException {
         long end = System.nanoTime() + limit.toNanos();
         synchronized (lock) {
-            while (!missing.isEmpty()) {
+            while (!missing.isEmpty() || System.nanoTime() - quietSince < QUIET.toNanos()) {
                 long left = (end - System.nanoTime()) / 1_000_000;
                 if (left <= 0) {
                     return false;
                 }
-                lock.wait(Math.min(left, 200));
+                lock.wait(Math.min(left, 100));
             }
         }
         return true;
     }
 
+    /** What kept the warm-up from ending: clients without a fresh answer yet, or recent failures. */
     String missing() {
-        return String.join(", ", new TreeSet<>(missing));
+        return missing.isEmpty() ? "every client answered, but not for " + QUIET.toSeconds() + " s in a row without a failure"
+                : "no fresh answer yet from " + String.join(", ", new TreeSet<>(missing));
     }
 }
