@@ -53,8 +53,16 @@ final class DrillCommand implements Runnable {
 
     /** The options every run shares. */
     static final class RunOptions {
-        @Option(names = "--world", required = true, paramLabel = "DIR", description = "the directory of a running world (its world.json)")
+        @Option(names = "--world", paramLabel = "DIR",
+                description = "the directory of a running world (its world.json); without it the drills start a world of their own (`gdn world up`) and stop it after")
         Path world;
+
+        @Option(names = "--regions", paramLabel = "CODES",
+                description = "the regions of the drills' own world (default ams,iad,syd; ams,iad with --quick)")
+        String regions;
+
+        @Option(names = "--port", defaultValue = "4790", paramLabel = "N", description = "the port of the drills' own world (default: ${DEFAULT-VALUE})")
+        int port;
 
         @Option(names = "--out", paramLabel = "DIR", description = "where the reports go (default: a new drill-reports/TIMESTAMP folder)")
         Path out;
@@ -84,13 +92,27 @@ final class DrillCommand implements Runnable {
 
         int run(List<Drill> drills, PrintWriter out) {
             Path dir = this.out != null ? this.out : DrillSuite.defaultOut();
+            Timings timings = timings();
+            OwnWorld own = null;
             try {
-                List<DrillResult> results = DrillSuite.run(world, drills, timings(), LoadPlan.DEFAULT, dir, out);
+                if (world == null) {
+                    own = OwnWorld.start(regions != null ? regions : quick ? "ams,iad" : "ams,iad,syd", port, out);
+                }
+                List<DrillResult> results = DrillSuite.run(own != null ? own.dir() : world, drills, timings, LoadPlan.DEFAULT, dir, out);
                 return results.stream().allMatch(DrillResult::passed) ? ExitCodes.OK : ExitCodes.PARTIAL;
             } catch (WorldFile.BadWorldFile e) {
                 throw new CliException(ExitCodes.BAD_INPUT, e.getMessage());
             } catch (IOException e) {
                 throw new CliException(ExitCodes.CANNOT_WRITE, e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CliException(ExitCodes.INTERNAL, "interrupted");
+            } finally {
+                if (own != null) {
+                    out.println("stopping the drills' world");
+                    out.flush();
+                    own.close();
+                }
             }
         }
     }
