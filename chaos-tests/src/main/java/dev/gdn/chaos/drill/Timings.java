@@ -17,8 +17,4 @@ public record Timings(Duration steady, Duration hold, Duration verify) {
             throw new IllegalArgumentException("steady state, hold and verify must each last at least 1 s");
         }
     }
-
-    public Duration total() {
-        return steady.plus(hold).plus(verify);
-    }
 }

@@ -15,10 +15,6 @@ public final class Processes {
     private Processes() {
     }
 
-    public static boolean alive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-    }
-
     /**
      * Sends the signal; for KILL and TERM waits up to {@code 10 s} for the process to be gone.
      *
