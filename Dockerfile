@@ -25,6 +25,7 @@ COPY gdn-node gdn-node
 COPY classic-api classic-api
 COPY client-failover client-failover
 COPY regions regions
+COPY chaos-tests chaos-tests
 COPY cli cli
 # Tests run in CI, not here.
 RUN --mount=type=cache,target=/root/.m2 --mount=type=cache,target=/root/.m2/wrapper \

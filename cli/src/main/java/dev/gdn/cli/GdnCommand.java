@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             ClassicCommand.class,
             SyncCommand.class,
             WorldCommand.class,
+            DrillCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
