@@ -6,6 +6,7 @@ import dev.gdn.classic.db.Database;
 import dev.gdn.classic.db.EmbeddedDatabase;
 import dev.gdn.classic.eval.ClassicRulesetSource;
 import dev.gdn.classic.eval.DatabaseLoader;
+import dev.gdn.node.events.EventStreamService;
 import dev.gdn.node.http.EvaluationService;
 import dev.gdn.node.http.HealthService;
 import dev.gdn.node.http.MetricsService;
@@ -37,6 +38,7 @@ public final class ClassicApi implements AutoCloseable {
     private final RulesetRegistry registry;
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicBoolean draining = new AtomicBoolean();
+    private final EventStreamService events;
     private final WebServer server;
 
     private ClassicApi(ClassicConfig config) throws IOException {
@@ -63,6 +65,7 @@ public final class ClassicApi implements AutoCloseable {
         loader = new DatabaseLoader(db, repo, registry, config.checkInterval(), clock);
         loader.start();
         ClassicRulesetSource source = new ClassicRulesetSource(registry, repo, clock);
+        events = new EventStreamService(source, config.events(), SERVED_BY, meters);
         server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -70,7 +73,8 @@ public final class ClassicApi implements AutoCloseable {
                 .shutdownGracePeriod(config.drainTimeout())
                 .maxPayloadSize(AdminServiceLimits.MAX_PAYLOAD)
                 .routing(r -> r
-                        .register(new EvaluationService(source, SERVED_BY, config.cdn(), meters))
+                        .register(new EvaluationService(source, SERVED_BY, config.cdn(), meters, events))
+                        .register(events)
                         .register(new HealthService(source, draining::get, loader::degradedReason, clock))
                         .register(new MetricsService(meters))
                         .register(new AdminService(repo, loader, config.adminToken())))
@@ -113,6 +117,7 @@ public final class ClassicApi implements AutoCloseable {
     @Override
     public void close() {
         draining.set(true);
+        events.close(); // open streams would otherwise hold the stop for the whole grace period
         server.stop();
         loader.close();
         db.close();

@@ -1,5 +1,6 @@
 package dev.gdn.classic;
 
+import dev.gdn.node.events.EventStreamConfig;
 import dev.gdn.node.http.CdnPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,7 +9,19 @@ import java.time.Duration;
  * @param jdbcUrl    an external PostgreSQL, or null for the embedded one in {@code dataDir}
  * @param adminToken the admin API's bearer token
  * @param checkInterval the periodic check behind NOTIFY
+ * @param events     the OFREP event streams (SPEC §5)
  */
 public record ClassicConfig(String host, int port, String jdbcUrl, String dbUser, String dbPassword, Path dataDir,
-                            int embeddedDbPort, String adminToken, Duration checkInterval, Duration drainTimeout, CdnPolicy cdn) {
+                            int embeddedDbPort, String adminToken, Duration checkInterval, Duration drainTimeout, CdnPolicy cdn,
+                            EventStreamConfig events) {
+    public ClassicConfig {
+        events = events == null ? EventStreamConfig.DEFAULT : events;
+    }
+
+    /** With the default event streams. */
+    public ClassicConfig(String host, int port, String jdbcUrl, String dbUser, String dbPassword, Path dataDir,
+                         int embeddedDbPort, String adminToken, Duration checkInterval, Duration drainTimeout, CdnPolicy cdn) {
+        this(host, port, jdbcUrl, dbUser, dbPassword, dataDir, embeddedDbPort, adminToken, checkInterval, drainTimeout, cdn,
+                EventStreamConfig.DEFAULT);
+    }
 }

@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "classic",
@@ -52,12 +53,15 @@ final class ClassicCommand implements Callable<Integer> {
     @Option(names = "--drain", defaultValue = "10s", paramLabel = "DURATION")
     String drain;
 
+    @Mixin
+    EventStreamArgs events;
+
     @Override
     public Integer call() throws Exception {
         Logging.configure(java.util.logging.Level.INFO);
         String token = adminToken != null && !adminToken.isBlank() ? adminToken : adminTokenFile(dataDir);
         ClassicConfig config = new ClassicConfig(host, port, db, dbUser, dbPassword, dataDir, dbPort, token,
-                Durations.parse(check, "--check"), Durations.parse(drain, "--drain"), CdnPolicy.DEFAULT);
+                Durations.parse(check, "--check"), Durations.parse(drain, "--drain"), CdnPolicy.DEFAULT, events.config());
         ClassicApi api = ClassicApi.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         long drainMillis = config.drainTimeout().toMillis();

@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "node",
@@ -81,6 +82,9 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = "--cdn-s-maxage", defaultValue = "10s", paramLabel = "DURATION", description = "CDN freshness of cacheable evaluations (default: ${DEFAULT-VALUE})")
     String sMaxAge;
 
+    @Mixin
+    EventStreamArgs events;
+
     @Override
     public Integer call() throws Exception {
         Logging.configure(java.util.logging.Level.INFO);
@@ -97,7 +101,7 @@ final class NodeCommand implements Callable<Integer> {
                 Durations.parse(poll, "--poll"), Durations.parse(storeTimeout, "--store-timeout"),
                 Durations.parse(drain, "--drain"),
                 new CdnPolicy(Durations.parse(sMaxAge, "--cdn-s-maxage"), CdnPolicy.DEFAULT.staleWhileRevalidate(),
-                        CdnPolicy.DEFAULT.staleIfError()));
+                        CdnPolicy.DEFAULT.staleIfError()), events.config());
         GdnNode node;
         try {
             node = GdnNode.start(config);

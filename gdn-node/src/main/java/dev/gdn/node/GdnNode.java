@@ -1,5 +1,6 @@
 package dev.gdn.node;
 
+import dev.gdn.node.events.EventStreamService;
 import dev.gdn.node.grpc.RulesetWatchService;
 import dev.gdn.node.http.EvaluationService;
 import dev.gdn.node.http.HealthService;
@@ -55,6 +56,7 @@ public final class GdnNode implements AutoCloseable {
     private final List<ObjectStore> stores = new ArrayList<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final Set<String> gaugedEnvironments = ConcurrentHashMap.newKeySet();
+    private final EventStreamService events;
     private final WebServer server;
 
     private GdnNode(NodeConfig config) throws Exception {
@@ -94,6 +96,7 @@ public final class GdnNode implements AutoCloseable {
         registry.environments().forEach(env -> registry.current(env).ifPresent(this::gaugeEnvironment));
 
         RulesetWatchService watch = new RulesetWatchService(registry);
+        events = new EventStreamService(registry, config.events(), config.servedBy(), meters);
         BindableService intercepted = () -> ServerInterceptors.intercept(watch, RulesetWatchService.apiKeyInterceptor());
         server = WebServer.builder()
                 .host(config.host())
@@ -110,7 +113,8 @@ public final class GdnNode implements AutoCloseable {
                     }
                 })
                 .routing(r -> r
-                        .register(new EvaluationService(registry, config.servedBy(), config.cdn(), meters))
+                        .register(new EvaluationService(registry, config.servedBy(), config.cdn(), meters, events))
+                        .register(events)
                         .register(new HealthService(registry, draining::get, clock))
                         .register(new MetricsService(meters)))
                 .addRouting(GrpcRouting.builder().service(intercepted))
@@ -143,6 +147,10 @@ public final class GdnNode implements AutoCloseable {
         return server.port();
     }
 
+    public EventStreamService events() {
+        return events;
+    }
+
     public RulesetRegistry registry() {
         return registry;
     }
@@ -171,6 +179,7 @@ public final class GdnNode implements AutoCloseable {
     @Override
     public void close() {
         draining.set(true);
+        events.close(); // open streams would otherwise hold the stop for the whole grace period
         server.stop();
         if (storeLoader != null) {
             storeLoader.close();

@@ -1,5 +1,6 @@
 package dev.gdn.node;
 
+import dev.gdn.node.events.EventStreamConfig;
 import dev.gdn.node.http.CdnPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,14 +19,30 @@ import java.util.Set;
  * @param serverKey  flag-file mode: the one server key accepted
  * @param drainTimeout on shutdown, how long readiness reports DRAINING before the listener closes and
  *                     in-flight requests are finished
+ * @param events       the OFREP event streams (SPEC §5)
  */
 public record NodeConfig(String host, int port, String region, String nodeId, List<String> stores, List<Path> trust,
                          Set<String> envs, Path cacheDir, Path flagsFile, String clientKey, String serverKey,
-                         Duration pollInterval, Duration storeTimeout, Duration drainTimeout, CdnPolicy cdn) {
+                         Duration pollInterval, Duration storeTimeout, Duration drainTimeout, CdnPolicy cdn,
+                         EventStreamConfig events) {
     public NodeConfig {
         stores = List.copyOf(stores);
         trust = List.copyOf(trust);
         envs = Set.copyOf(envs);
+        events = events == null ? EventStreamConfig.DEFAULT : events;
+    }
+
+    /** With the default event streams. */
+    public NodeConfig(String host, int port, String region, String nodeId, List<String> stores, List<Path> trust,
+                      Set<String> envs, Path cacheDir, Path flagsFile, String clientKey, String serverKey,
+                      Duration pollInterval, Duration storeTimeout, Duration drainTimeout, CdnPolicy cdn) {
+        this(host, port, region, nodeId, stores, trust, envs, cacheDir, flagsFile, clientKey, serverKey, pollInterval, storeTimeout,
+                drainTimeout, cdn, EventStreamConfig.DEFAULT);
+    }
+
+    public NodeConfig withEvents(EventStreamConfig e) {
+        return new NodeConfig(host, port, region, nodeId, stores, trust, envs, cacheDir, flagsFile, clientKey, serverKey, pollInterval,
+                storeTimeout, drainTimeout, cdn, e);
     }
 
     /** The GDN-Served-By value: region and node id. */
