@@ -13,7 +13,7 @@ final class EventStreamArgs {
     String publicUrl;
 
     @Option(names = "--events-heartbeat", defaultValue = "15s", paramLabel = "DURATION",
-            description = "comment line sent on idle event streams (default: ${DEFAULT-VALUE})")
+            description = "heartbeat event sent on idle event streams (default: ${DEFAULT-VALUE})")
     String heartbeat;
 
     @Option(names = "--events-max", defaultValue = "50000", paramLabel = "N",

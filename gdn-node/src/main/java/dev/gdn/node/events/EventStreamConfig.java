@@ -9,7 +9,7 @@ import java.time.Duration;
  * @param publicUrl       the origin clients reach this server's streams at, never a CDN's cached path
  *                        (e.g. the load-balanced node hostname); null: bulk bodies give the stream as a
  *                        path ({@code endpoint.requestUri}) that clients resolve against an origin they know
- * @param heartbeat       how often an idle stream sends a comment line, so proxies and clients see it alive
+ * @param heartbeat       how often an idle stream sends a {@code heartbeat} event, so proxies and clients see it alive
  * @param inactivityDelay what bulk bodies advertise as {@code inactivityDelaySec} (ADR-0008)
  * @param maxStreams      open streams beyond this are refused with 503 and Retry-After
  * @param maxStreamAge    a stream ends after this (plus up to 10% jitter) so clients spread again over

@@ -36,8 +36,8 @@ import java.util.function.Supplier;
 
 /**
  * OFREP event streams (SPEC §5, OFREP ADR-0008) over any {@link RulesetSource}: one SSE stream per
- * environment that sends {@code refetchEvaluation} on every new version, a comment line as heartbeat,
- * and nothing else (clients re-fetch the bulk evaluation; the stream carries no answers).
+ * environment that sends {@code refetchEvaluation} on every new version, a {@code heartbeat} event while
+ * idle, and nothing else (clients re-fetch the bulk evaluation; the stream carries no answers).
  *
  * <ul>
  *   <li>{@code GET /gdn/v1/events/{clientKey}}: for browsers, whose {@code EventSource} cannot send
@@ -58,7 +58,13 @@ public final class EventStreamService implements HttpService, AutoCloseable {
     private static final Header EXPOSE = HeaderValues.createCached(HeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, "GDN-Served-By");
     private static final Header NO_BUFFERING = HeaderValues.createCached(HeaderNames.create("X-Accel-Buffering"), "no");
     private static final String ALLOW_HEADERS = "Authorization, X-API-Key, Last-Event-ID";
-    private static final SseEvent HEARTBEAT = SseEvent.builder().comment("").build();
+    /**
+     * A typed event rather than a comment line: browsers' EventSource hides comments from page code, and
+     * a client can only tell a silently dead (black-holed) stream from an idle one by seeing heartbeats.
+     * OFREP clients ignore event types they do not know. No id, so Last-Event-ID keeps naming a version.
+     */
+    private static final SseEvent HEARTBEAT = SseEvent.builder().name("message")
+            .data("{\"type\":\"heartbeat\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)).build();
 
     private final RulesetSource source;
     private final EventStreamConfig config;
