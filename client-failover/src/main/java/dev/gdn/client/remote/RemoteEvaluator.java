@@ -8,6 +8,7 @@ import dev.gdn.client.TierKind;
 import dev.gdn.client.policy.AllTiersFailed;
 import dev.gdn.client.policy.AttemptFailure;
 import dev.gdn.client.policy.FailoverPolicy;
+import dev.gdn.client.policy.LaggingAnswer;
 import dev.gdn.ruleset.json.JsonWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,6 +37,9 @@ public final class RemoteEvaluator {
     private final FailoverPolicy policy;
     private final Cache<String, Evaluations> answers;
     private final AtomicLong pinnedVersion = new AtomicLong();
+    /** The highest version the event stream announced: answers older than it come from lagging tiers. */
+    private final AtomicLong notifiedVersion = new AtomicLong();
+    private volatile String notifiedEtag;
     private volatile String lastServedBy;
     private volatile String lastTier;
 
@@ -53,7 +57,14 @@ public final class RemoteEvaluator {
     public CompletableFuture<Evaluations> evaluate(Map<String, Object> context) {
         String canonical = JsonWriter.toCanonicalJson(context);
         Evaluations cached = answers.getIfPresent(canonical);
-        return policy.execute(e -> ask(e, canonical, cached))
+        long min = notifiedVersion.get();
+        java.util.concurrent.atomic.AtomicReference<Evaluations> lagging = new java.util.concurrent.atomic.AtomicReference<>();
+        return policy.execute(e -> ask(e, canonical, cached, min).whenComplete((ok, err) -> {
+                    Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                    if (c instanceof LaggingAnswer l && l.answer() instanceof Evaluations older) {
+                        lagging.accumulateAndGet(older, (a, b) -> a == null || b.version() > a.version() ? b : a);
+                    }
+                }))
                 .thenApply(result -> {
                     Evaluations fresh = result.value();
                     lastTier = result.servedBy().label();
@@ -70,6 +81,10 @@ public final class RemoteEvaluator {
                             ? "no tier answered within " + policy.deadline().toMillis() + " ms"
                             : cause instanceof AllTiersFailed ? cause.getMessage() : String.valueOf(cause);
                     Evaluations last = answers.getIfPresent(canonical);
+                    Evaluations older = lagging.get();
+                    if (older != null && (last == null || older.version() > last.version())) {
+                        return remember(canonical, older); // only lagging tiers answered: a real answer, if not the newest
+                    }
                     return last != null ? stale(last, why) : Evaluations.none(why);
                 });
     }
@@ -94,13 +109,18 @@ public final class RemoteEvaluator {
         return kept;
     }
 
-    private CompletableFuture<Evaluations> ask(Endpoint e, String canonical, Evaluations cached) {
+    private CompletableFuture<Evaluations> ask(Endpoint e, String canonical, Evaluations cached, long min) {
         HttpRequest.Builder b;
+        // ADR-0008: a re-fetch after a notification names the configuration it was told of; servers wait
+        // briefly for it, and on the CDN GET it is also a cache key of its own.
+        String told = notifiedEtag;
+        String query = told != null && min > 0 && (cached == null || cached.version() < min)
+                ? "?flagConfigEtag=" + java.net.URLEncoder.encode(told, StandardCharsets.UTF_8) : "";
         if (e.tier().kind() == TierKind.CDN) {
             String ctx = Base64.getUrlEncoder().withoutPadding().encodeToString(canonical.getBytes(StandardCharsets.UTF_8));
-            b = HttpRequest.newBuilder(resolve(e.baseUrl(), "gdn/v1/evaluate/" + clientKey + "/" + ctx)).GET();
+            b = HttpRequest.newBuilder(resolve(e.baseUrl(), "gdn/v1/evaluate/" + clientKey + "/" + ctx + query)).GET();
         } else {
-            b = HttpRequest.newBuilder(resolve(e.baseUrl(), "ofrep/v1/evaluate/flags"))
+            b = HttpRequest.newBuilder(resolve(e.baseUrl(), "ofrep/v1/evaluate/flags" + query))
                     .POST(HttpRequest.BodyPublishers.ofString("{\"context\":" + canonical + "}", StandardCharsets.UTF_8))
                     .header("Content-Type", "application/json")
                     .header("Authorization", "Bearer " + clientKey);
@@ -114,7 +134,13 @@ public final class RemoteEvaluator {
             b.header("If-None-Match", etag);
         }
         b.timeout(e.tier().timeout()).header("Accept", "application/json");
-        return HttpExchange.send(http, b.build(), threads, res -> interpret(e, res, cached));
+        return HttpExchange.send(http, b.build(), threads, res -> {
+            Evaluations got = interpret(e, res, cached);
+            if (got.version() > 0 && got.version() < min) {
+                throw new LaggingAnswer(got, e.label() + ": ruleset version " + got.version() + ", behind the notified " + min);
+            }
+            return got;
+        });
     }
 
     private static URI resolve(URI base, String path) {
@@ -180,6 +206,20 @@ public final class RemoteEvaluator {
 
     public long pinnedVersion() {
         return pinnedVersion.get();
+    }
+
+    /**
+     * The event stream announced a version: from now on answers older than it are lagging tiers (the next
+     * tier is asked), and origin tiers are pinned to it.
+     */
+    public void notified(long version, String etag) {
+        if (version <= 0) {
+            return;
+        }
+        if (notifiedVersion.getAndAccumulate(version, Math::max) < version) {
+            notifiedEtag = etag;
+        }
+        pinnedVersion.accumulateAndGet(version, Math::max);
     }
 
     /** Starts a new session: the next answer sets a new pin. */
