@@ -191,9 +191,10 @@ export class GdnWebProvider implements Provider {
     const q = t.kind === 'event' && t.etag ? '?flagConfigEtag=' + encodeURIComponent(t.etag) : '';
     let res: Response;
     if (e.tier.kind === 'cdn') {
-      // no custom header, so no preflight; the browser's HTTP cache revalidates with the ETag itself
+      // No custom header, so no preflight. 'no-cache': the browser revalidates its copy with the CDN (ETag,
+      // a 304 is cheap) and never hands back a stale one itself (Chromium honours stale-while-revalidate).
       res = await this.s.platform.fetch(`${e.base}/gdn/v1/evaluate/${encodeURIComponent(key)}/${base64url(ch)}${q}`,
-        { signal, credentials: 'omit', cache: t.kind === 'resync' && t.unconditional ? 'no-cache' : 'default' });
+        { signal, credentials: 'omit', cache: 'no-cache' });
     } else {
       const headers: Record<string, string> = { 'Content-Type': 'application/json', Authorization: 'Bearer ' + key };
       if (etag) headers['If-None-Match'] = etag;
