@@ -16,8 +16,9 @@ final class EventStreamArgs {
             description = "heartbeat event sent on idle event streams (default: ${DEFAULT-VALUE})")
     String heartbeat;
 
-    @Option(names = "--events-max", defaultValue = "50000", paramLabel = "N",
-            description = "open event streams accepted; more are refused with 503 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--events-max", defaultValue = "0", paramLabel = "N",
+            description = {"open event streams accepted; more are refused with 503 and clients poll",
+                "(default 0: as many as the heap holds at ~40 KiB a stream, e.g. ~1,600 with -Xmx160m, ~10,000 with -Xmx512m)"})
     int maxStreams;
 
     EventStreamConfig config() {

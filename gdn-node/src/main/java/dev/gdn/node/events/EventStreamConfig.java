@@ -11,7 +11,8 @@ import java.time.Duration;
  *                        path ({@code endpoint.requestUri}) that clients resolve against an origin they know
  * @param heartbeat       how often an idle stream sends a {@code heartbeat} event, so proxies and clients see it alive
  * @param inactivityDelay what bulk bodies advertise as {@code inactivityDelaySec} (ADR-0008)
- * @param maxStreams      open streams beyond this are refused with 503 and Retry-After
+ * @param maxStreams      open streams beyond this are refused with 503 and Retry-After (clients poll);
+ *                        0: as many as the heap holds ({@link #streamsForHeap})
  * @param maxStreamAge    a stream ends after this (plus up to 10% jitter) so clients spread again over
  *                        nodes after deploys and scale-ups; they reconnect and re-fetch
  * @param refetchWait     how long a bulk request that names a newer configuration ({@code flagConfigEtag})
@@ -20,7 +21,22 @@ import java.time.Duration;
 public record EventStreamConfig(URI publicUrl, Duration heartbeat, Duration inactivityDelay, int maxStreams,
                                 Duration maxStreamAge, Duration refetchWait) {
     public static final EventStreamConfig DEFAULT = new EventStreamConfig(null, Duration.ofSeconds(15), Duration.ofSeconds(120),
-            50_000, Duration.ofMinutes(30), Duration.ofSeconds(2));
+            0, Duration.ofMinutes(30), Duration.ofSeconds(2));
+
+    /**
+     * An open stream holds about 30 KiB of heap (measured: Helidon's 8 KiB read and write buffers and
+     * 4 KiB response buffer per connection, the parked virtual thread's stack, the request), so streams
+     * past what the heap holds would end the node with an OutOfMemoryError: the default limit keeps
+     * 96 MiB for everything else and allows 40 KiB a stream.
+     */
+    public static int streamsForHeap(long maxHeapBytes) {
+        return (int) Math.max(100, Math.min(Integer.MAX_VALUE, (maxHeapBytes - 96L * 1024 * 1024) / (40L * 1024)));
+    }
+
+    /** The limit in force: {@link #maxStreams}, or what this JVM's heap holds. */
+    public int effectiveMaxStreams() {
+        return maxStreams > 0 ? maxStreams : streamsForHeap(Runtime.getRuntime().maxMemory());
+    }
 
     public EventStreamConfig {
         if (heartbeat.isNegative() || heartbeat.isZero() || maxStreamAge.isNegative() || maxStreamAge.isZero()) {
@@ -28,6 +44,9 @@ public record EventStreamConfig(URI publicUrl, Duration heartbeat, Duration inac
         }
         if (inactivityDelay.toSeconds() < 1) {
             throw new IllegalArgumentException("inactivityDelay must be at least 1 s");
+        }
+        if (maxStreams < 0) {
+            throw new IllegalArgumentException("maxStreams must not be negative (0: as many as the heap holds)");
         }
         if (refetchWait.isNegative()) {
             throw new IllegalArgumentException("refetchWait must not be negative");

@@ -73,6 +73,7 @@ public final class EventStreamService implements HttpService, AutoCloseable {
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Counter notifications;
+    private final int maxStreams;
     /** The eventStreams JSON per presented key: as many entries as keys that authenticated (bounded). */
     private final Map<String, byte[]> linksByKey = new ConcurrentHashMap<>();
 
@@ -81,6 +82,8 @@ public final class EventStreamService implements HttpService, AutoCloseable {
         this.config = config;
         this.feed = new ChangeFeed(source);
         this.servedBy = HeaderValues.createCached(GdnHeaders.SERVED_BY, servedBy);
+        this.maxStreams = config.effectiveMaxStreams();
+        LOG.log(Level.INFO, "event streams: at most {0,number,#} open (heartbeat {1} s)", maxStreams, config.heartbeat().toSeconds());
         Gauge.builder("gdn.event_streams.open", open, AtomicInteger::get).description("open OFREP event streams").register(meters);
         this.notifications = Counter.builder("gdn.event_streams.notifications")
                 .description("refetchEvaluation notifications sent").register(meters);
@@ -173,7 +176,7 @@ public final class EventStreamService implements HttpService, AutoCloseable {
             fail(res, 406, "this route answers text/event-stream only", null);
             return;
         }
-        if (open.incrementAndGet() > config.maxStreams()) {
+        if (open.incrementAndGet() > maxStreams) {
             open.decrementAndGet();
             fail(res, 503, "too many open event streams on this server; poll or try another server", "5");
             return;
