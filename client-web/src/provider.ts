@@ -95,8 +95,12 @@ export class GdnWebProvider implements Provider {
         throw new ProviderFatalError(err.message);
       }
       this.lastError = String((err as Error)?.message ?? err);
-      this.later();
-      if (this.s.cacheMode !== 'network-first' || !(await this.fromCache())) throw err;
+      this.later(); // keeps trying: the first answer then emits READY
+      this.initialized = true;
+      if (this.s.cacheMode !== 'network-first' || !(await this.fromCache())) {
+        this.health = 'error';
+        throw err;
+      }
       this.health = 'stale';
     }
     this.initialized = true;

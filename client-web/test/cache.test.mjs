@@ -89,3 +89,16 @@ test('network-first: waits for the network, falls back to the cache on an outage
   await assert.rejects(q.initialize({ targetingKey: 'ada', plan: 'pro' }), (e) => e.code === 'PROVIDER_FATAL');
   await q.onClose();
 });
+
+test('a provider that started with every tier down becomes READY when one answers', async () => {
+  let up = false;
+  const node = await tier(() => (up ? serving(5, { f: 'x' })() : { status: 503 }));
+  open.push(node);
+  const p = new GdnWebProvider({ ...base, cacheMode: 'disabled', tiers: [{ name: 'gdn', kind: 'gdn', urls: [node.url] }] });
+  const events = recorder(p);
+  await assert.rejects(p.initialize({}));
+  up = true;
+  await until('READY after recovery', () => events.some((e) => e.type === 'PROVIDER_READY'), 5000);
+  assert.equal(p.resolveStringEvaluation('f', '').value, 'x');
+  await p.onClose();
+});
