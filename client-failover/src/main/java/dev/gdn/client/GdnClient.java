@@ -195,7 +195,8 @@ public final class GdnClient implements AutoCloseable {
             all = recentAnswers.getIfPresent(canonical);
             // With the event stream up, changes are pushed: an answer is reused longer. Without it, poll.
             Duration ttl = streaming() ? streamingAnswerTtl : remoteAnswerTtl;
-            if (all != null && all.receivedAt().plus(ttl).isBefore(Instant.now())) {
+            // An answer older than a notified version (one that was in flight when the notification came) is not reused.
+            if (all != null && (all.receivedAt().plus(ttl).isBefore(Instant.now()) || all.version() < remote.notifiedVersion())) {
                 all = null;
             }
             if (all == null) {

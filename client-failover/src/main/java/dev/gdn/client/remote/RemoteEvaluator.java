@@ -208,6 +208,11 @@ public final class RemoteEvaluator {
         return pinnedVersion.get();
     }
 
+    /** The highest version the event stream announced (0 before any). */
+    public long notifiedVersion() {
+        return notifiedVersion.get();
+    }
+
     /**
      * The event stream announced a version: from now on answers older than it are lagging tiers (the next
      * tier is asked), and origin tiers are pinned to it.
