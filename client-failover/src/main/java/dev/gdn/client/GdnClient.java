@@ -63,6 +63,7 @@ public final class GdnClient implements AutoCloseable {
     private final ChangeStream stream;
     private final List<java.util.function.Consumer<Evaluations>> answerListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Map<String, Object> lastContext;
+    private final java.util.concurrent.atomic.AtomicBoolean streamStarted = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Evaluations lastAnswer;
 
     private GdnClient(Builder b) {
@@ -110,9 +111,6 @@ public final class GdnClient implements AutoCloseable {
             this.local.start();
         } else {
             this.local = null;
-        }
-        if (stream != null) {
-            stream.start();
         }
     }
 
@@ -169,6 +167,10 @@ public final class GdnClient implements AutoCloseable {
         return remote.evaluate(context).whenComplete((e, err) -> {
             if (e != null) {
                 lastAnswer = e;
+                // ADR-0008: connect once a server has advertised a stream (servers without one are never asked)
+                if (stream != null && e.metadata().containsKey(RemoteEvaluator.EVENT_STREAMS) && streamStarted.compareAndSet(false, true)) {
+                    stream.start();
+                }
                 for (java.util.function.Consumer<Evaluations> l : answerListeners) {
                     try {
                         l.accept(e);
@@ -263,7 +265,7 @@ public final class GdnClient implements AutoCloseable {
     /** Frees every thread and connection the client made. */
     @Override
     public void close() {
-        if (stream != null) {
+        if (stream != null && streamStarted.get()) {
             stream.close();
         }
         if (local != null) {

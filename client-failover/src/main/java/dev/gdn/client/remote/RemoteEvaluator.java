@@ -31,6 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * (bounded); it is what a 304 means and what is served, marked stale, when nothing answers.
  */
 public final class RemoteEvaluator {
+    /** Set in an answer's metadata when the server advertised an OFREP event stream (ADR-0008). */
+    public static final String EVENT_STREAMS = "$eventStreams";
     private final HttpClient http;
     private final java.util.concurrent.ExecutorService threads;
     private final String clientKey;
@@ -59,12 +61,8 @@ public final class RemoteEvaluator {
         Evaluations cached = answers.getIfPresent(canonical);
         long min = notifiedVersion.get();
         java.util.concurrent.atomic.AtomicReference<Evaluations> lagging = new java.util.concurrent.atomic.AtomicReference<>();
-        return policy.execute(e -> ask(e, canonical, cached, min).whenComplete((ok, err) -> {
-                    Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-                    if (c instanceof LaggingAnswer l && l.answer() instanceof Evaluations older) {
-                        lagging.accumulateAndGet(older, (a, b) -> a == null || b.version() > a.version() ? b : a);
-                    }
-                }))
+        // (the attempt's own future goes to the policy: cancelling it must reach the exchange)
+        return policy.execute(e -> ask(e, canonical, cached, min, lagging))
                 .thenApply(result -> {
                     Evaluations fresh = result.value();
                     lastTier = result.servedBy().label();
@@ -109,7 +107,8 @@ public final class RemoteEvaluator {
         return kept;
     }
 
-    private CompletableFuture<Evaluations> ask(Endpoint e, String canonical, Evaluations cached, long min) {
+    private CompletableFuture<Evaluations> ask(Endpoint e, String canonical, Evaluations cached, long min,
+                                               java.util.concurrent.atomic.AtomicReference<Evaluations> lagging) {
         HttpRequest.Builder b;
         // ADR-0008: a re-fetch after a notification names the configuration it was told of; servers wait
         // briefly for it, and on the CDN GET it is also a cache key of its own.
@@ -137,6 +136,7 @@ public final class RemoteEvaluator {
         return HttpExchange.send(http, b.build(), threads, res -> {
             Evaluations got = interpret(e, res, cached);
             if (got.version() > 0 && got.version() < min) {
+                lagging.accumulateAndGet(got, (held, neu) -> held == null || neu.version() > held.version() ? neu : held);
                 throw new LaggingAnswer(got, e.label() + ": ruleset version " + got.version() + ", behind the notified " + min);
             }
             return got;
@@ -183,6 +183,9 @@ public final class RemoteEvaluator {
                 .orElseGet(() -> parsed.metadata().get("rulesetVersion") instanceof Number n ? n.longValue() : 0L);
         Map<String, Object> metadata = new java.util.LinkedHashMap<>(parsed.metadata());
         res.headers().firstValue("ETag").ifPresent(tag -> metadata.put("$etag", tag));
+        if (parsed.sseAdvertised()) {
+            metadata.put(EVENT_STREAMS, Boolean.TRUE);
+        }
         return new Evaluations(parsed.flags(), java.util.Collections.unmodifiableMap(metadata), version,
                 res.headers().firstValue("GDN-Served-By").orElse(null), e.tier().name(), Evaluations.Freshness.FRESH, null,
                 Instant.now());
