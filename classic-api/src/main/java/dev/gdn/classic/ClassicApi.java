@@ -7,6 +7,7 @@ import dev.gdn.classic.db.EmbeddedDatabase;
 import dev.gdn.classic.eval.ClassicRulesetSource;
 import dev.gdn.classic.eval.DatabaseLoader;
 import dev.gdn.node.cdn.CdnPurger;
+import dev.gdn.node.events.EventStreamService;
 import dev.gdn.node.http.EvaluationService;
 import dev.gdn.node.http.HealthService;
 import dev.gdn.node.http.MetricsService;
@@ -41,6 +42,7 @@ public final class ClassicApi implements AutoCloseable {
     private final CdnPurger purger;
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicBoolean draining = new AtomicBoolean();
+    private final EventStreamService events;
     private final WebServer server;
 
     private ClassicApi(ClassicConfig config, OpenTelemetry otel) throws IOException {
@@ -73,6 +75,7 @@ public final class ClassicApi implements AutoCloseable {
             registry.environments().forEach(env -> registry.current(env).ifPresent(purger::loaded));
         }
         ClassicRulesetSource source = new ClassicRulesetSource(registry, repo, clock);
+        events = new EventStreamService(source, config.events(), SERVED_BY, meters);
         server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -81,7 +84,8 @@ public final class ClassicApi implements AutoCloseable {
                 .maxPayloadSize(AdminServiceLimits.MAX_PAYLOAD)
                 .routing(r -> r
                         .addFilter(new RequestTracing(otel))
-                        .register(new EvaluationService(source, SERVED_BY, config.cdn(), meters, otel))
+                        .register(new EvaluationService(source, SERVED_BY, config.cdn(), meters, otel, events))
+                        .register(events)
                         .register(new HealthService(source, draining::get, loader::degradedReason, clock))
                         .register(new MetricsService(meters))
                         .register(new AdminService(repo, loader, config.adminToken())))
@@ -130,6 +134,7 @@ public final class ClassicApi implements AutoCloseable {
     @Override
     public void close() {
         draining.set(true);
+        events.close(); // open streams would otherwise hold the stop for the whole grace period
         server.stop();
         loader.close();
         if (purger != null) {

@@ -1,5 +1,6 @@
 package dev.gdn.classic;
 
+import dev.gdn.node.events.EventStreamConfig;
 import dev.gdn.node.http.CdnPolicy;
 import java.net.URI;
 import java.nio.file.Path;
@@ -12,17 +13,20 @@ import java.util.List;
  * @param checkInterval the periodic check behind NOTIFY
  * @param cdnPurge   CDN POPs (the suspenders') to purge by surrogate key after installing a new version of an
  *                   environment; empty for none
+ * @param events     the OFREP event streams (SPEC §5)
  */
 public record ClassicConfig(String host, int port, String jdbcUrl, String dbUser, String dbPassword, Path dataDir,
                             int embeddedDbPort, String adminToken, Duration checkInterval, Duration drainTimeout, CdnPolicy cdn,
-                            List<URI> cdnPurge) {
+                            List<URI> cdnPurge, EventStreamConfig events) {
     public ClassicConfig {
         cdnPurge = List.copyOf(cdnPurge);
+        events = events == null ? EventStreamConfig.DEFAULT : events;
     }
 
-    /** A classic API that purges no CDN. */
+    /** A classic API that purges no CDN, with the default event streams. */
     public ClassicConfig(String host, int port, String jdbcUrl, String dbUser, String dbPassword, Path dataDir,
                          int embeddedDbPort, String adminToken, Duration checkInterval, Duration drainTimeout, CdnPolicy cdn) {
-        this(host, port, jdbcUrl, dbUser, dbPassword, dataDir, embeddedDbPort, adminToken, checkInterval, drainTimeout, cdn, List.of());
+        this(host, port, jdbcUrl, dbUser, dbPassword, dataDir, embeddedDbPort, adminToken, checkInterval, drainTimeout, cdn, List.of(),
+                EventStreamConfig.DEFAULT);
     }
 }

@@ -85,6 +85,27 @@ class ClassicApiTest {
     }
 
     @Test
+    void anUploadIsNotifiedOnTheClassicEventStreamAtCommit() throws Exception {
+        fx.createEnvironment("streamed");
+        String client = fx.createKey("streamed", "client");
+        assertEquals(1, fx.upload("streamed", FLAGS_V1));
+        Http.Response bulk = Http.send("POST", fx.url("/ofrep/v1/evaluate/flags"), "{\"context\":{}}", "Authorization", "Bearer " + client);
+        assertTrue(bulk.body().contains("\"eventStreams\":[{\"type\":\"sse\",\"endpoint\":{\"requestUri\":\"/gdn/v1/events/"
+                + client + "\"}"), bulk.body());
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<java.util.stream.Stream<String>> stream = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(fx.url("/gdn/v1/events/" + client))).header("Accept", "text/event-stream").build(),
+                java.net.http.HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, stream.statusCode());
+        java.util.concurrent.CompletableFuture<String> data = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> stream.body().filter(l -> l.startsWith("data:")).findFirst().orElse(null));
+        assertEquals(2, fx.upload("streamed", FLAGS_V2));
+        String line = data.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(line.contains("\"type\":\"refetchEvaluation\"") && line.contains("\"rulesetVersion\":2"), line);
+        stream.body().close();
+    }
+
+    @Test
     void invalidUploadIs422WithEveryProblemAndStoresNothing() {
         fx.createEnvironment("bad");
         String broken = "{\"flags\":{\"a\":{\"state\":\"ON\",\"variants\":{\"x\":1},\"defaultVariant\":\"y\"}}}";

@@ -19,11 +19,15 @@ final class ClassicFixture implements AutoCloseable {
     ClassicApi api;
 
     ClassicFixture(Path dataDir) throws Exception {
+        this(dataDir, dev.gdn.node.events.EventStreamConfig.DEFAULT);
+    }
+
+    ClassicFixture(Path dataDir, dev.gdn.node.events.EventStreamConfig events) throws Exception {
         this.dataDir = dataDir;
         this.dbPort = freePort();
         startDatabase();
         api = ClassicApi.start(new ClassicConfig("127.0.0.1", 0, db.jdbcUrl(), null, null, dataDir, 0, TOKEN,
-                Duration.ofMillis(500), Duration.ofMillis(200), CdnPolicy.DEFAULT));
+                Duration.ofMillis(500), Duration.ofMillis(200), CdnPolicy.DEFAULT, java.util.List.of(), events));
     }
 
     void startDatabase() throws Exception {

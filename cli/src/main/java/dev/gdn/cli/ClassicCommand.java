@@ -57,6 +57,7 @@ final class ClassicCommand implements Callable<Integer> {
 
     @Mixin
     CdnPurgeOption cdnPurge;
+    EventStreamArgs events;
 
     @Override
     public Integer call() throws Exception {
@@ -64,7 +65,7 @@ final class ClassicCommand implements Callable<Integer> {
         java.util.List<java.net.URI> purge = cdnPurge.uris(); // checked before anything is written
         String token = adminToken != null && !adminToken.isBlank() ? adminToken : adminTokenFile(dataDir);
         ClassicConfig config = new ClassicConfig(host, port, db, dbUser, dbPassword, dataDir, dbPort, token,
-                Durations.parse(check, "--check"), Durations.parse(drain, "--drain"), CdnPolicy.DEFAULT, purge);
+                Durations.parse(check, "--check"), Durations.parse(drain, "--drain"), CdnPolicy.DEFAULT, purge, events.config());
         Telemetry telemetry = Telemetry.start("gdn-classic");
         ClassicApi api = ClassicApi.start(config, telemetry.openTelemetry());
         CountDownLatch stopped = new CountDownLatch(1);

@@ -86,6 +86,7 @@ final class NodeCommand implements Callable<Integer> {
 
     @Mixin
     CdnPurgeOption cdnPurge;
+    EventStreamArgs events;
 
     @Override
     public Integer call() throws Exception {
@@ -104,7 +105,7 @@ final class NodeCommand implements Callable<Integer> {
                 Durations.parse(drain, "--drain"),
                 new CdnPolicy(Durations.parse(sMaxAge, "--cdn-s-maxage"), CdnPolicy.DEFAULT.staleWhileRevalidate(),
                         CdnPolicy.DEFAULT.staleIfError()),
-                cdnPurge.uris());
+                cdnPurge.uris(), events.config());
         Telemetry telemetry = Telemetry.start("gdn-node");
         GdnNode node;
         try {

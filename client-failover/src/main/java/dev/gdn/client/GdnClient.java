@@ -6,6 +6,7 @@ import dev.gdn.client.local.LocalRulesets;
 import dev.gdn.client.metrics.ClientMetrics;
 import dev.gdn.client.metrics.MicrometerClientMetrics;
 import dev.gdn.client.policy.FailoverPolicy;
+import dev.gdn.client.remote.ChangeStream;
 import dev.gdn.client.remote.RemoteEvaluator;
 import dev.gdn.client.tracing.ClientTracing;
 import dev.gdn.ruleset.envelope.TrustedKeys;
@@ -64,6 +65,12 @@ public final class GdnClient implements AutoCloseable {
     private final ExecutorService httpExecutor;
     /** Remote mode: bulk answers per context (canonical JSON) for {@link #resolve}, for a short TTL. */
     private final Cache<String, Evaluations> recentAnswers;
+    private final Duration remoteAnswerTtl;
+    private final Duration streamingAnswerTtl;
+    private final ChangeStream stream;
+    private final List<java.util.function.Consumer<Evaluations>> answerListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile Map<String, Object> lastContext;
+    private final java.util.concurrent.atomic.AtomicBoolean streamStarted = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Evaluations lastAnswer;
 
     private GdnClient(Builder b) {
@@ -81,8 +88,32 @@ public final class GdnClient implements AutoCloseable {
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connect)
                 .executor(httpExecutor).build();
         this.remote = b.local == null ? new RemoteEvaluator(http, httpExecutor, b.clientKey, policy, b.lastKnownGoodContexts, b.tracing) : null;
+        this.remoteAnswerTtl = b.remoteAnswerTtl;
+        this.streamingAnswerTtl = b.streamingAnswerTtl.compareTo(b.remoteAnswerTtl) > 0 ? b.streamingAnswerTtl : b.remoteAnswerTtl;
         this.recentAnswers = b.local == null && !b.remoteAnswerTtl.isZero()
-                ? Caffeine.newBuilder().expireAfterWrite(b.remoteAnswerTtl).maximumSize(b.lastKnownGoodContexts).build() : null;
+                ? Caffeine.newBuilder().expireAfterWrite(streamingAnswerTtl).maximumSize(b.lastKnownGoodContexts).build() : null;
+        List<dev.gdn.client.Endpoint> origins = policy.endpoints().stream().filter(e -> e.tier().kind() != TierKind.CDN).toList();
+        if (b.local == null && b.eventStreams && !origins.isEmpty()) {
+            this.stream = new ChangeStream(http, origins, b.clientKey, b.streamStall, new ChangeStream.Listener() {
+                @Override
+                public void changed(long version, String etag) {
+                    remote.notified(version, etag);
+                    refetch();
+                }
+
+                @Override
+                public void reconnected() {
+                    refetch();
+                }
+
+                @Override
+                public void up(boolean up) {
+                    // while the stream is down, answers are reused for remoteAnswerTtl only: polling
+                }
+            });
+        } else {
+            this.stream = null;
+        }
         if (b.local != null) {
             this.local = new LocalRulesets(http, httpExecutor, policy, b.local.serverKey, b.local.trusted, b.local.cacheDir, b.local.refreshInterval);
             this.local.start();
@@ -91,6 +122,31 @@ public final class GdnClient implements AutoCloseable {
         }
         this.servingForMetrics = this::servingStatus;
         metrics.serving(servingForMetrics);
+    }
+
+    /** After a notification or a reconnect: forget reused answers and ask again for the last context at once. */
+    private void refetch() {
+        if (recentAnswers != null) {
+            recentAnswers.invalidateAll();
+        }
+        Map<String, Object> ctx = lastContext;
+        if (ctx != null) {
+            evaluateAsync(ctx);
+        }
+    }
+
+    /** Remote mode: called with every answer the chain gives (also those the event stream triggers). */
+    public void addAnswerListener(java.util.function.Consumer<Evaluations> listener) {
+        answerListeners.add(listener);
+    }
+
+    public void removeAnswerListener(java.util.function.Consumer<Evaluations> listener) {
+        answerListeners.remove(listener);
+    }
+
+    /** Whether the event stream is connected (remote mode with event streams on). */
+    public boolean streaming() {
+        return stream != null && stream.isConnected();
     }
 
     public static Builder builder() {
@@ -118,10 +174,22 @@ public final class GdnClient implements AutoCloseable {
             return CompletableFuture.completedFuture(local.evaluateAll(context));
         }
         long t0 = System.nanoTime();
+        lastContext = context;
         return remote.evaluate(context).whenComplete((e, err) -> {
             if (e != null) {
                 lastAnswer = e;
                 metrics.evaluated(e, System.nanoTime() - t0);
+                // ADR-0008: connect once a server has advertised a stream (servers without one are never asked)
+                if (stream != null && e.metadata().containsKey(RemoteEvaluator.EVENT_STREAMS) && streamStarted.compareAndSet(false, true)) {
+                    stream.start();
+                }
+                for (java.util.function.Consumer<Evaluations> l : answerListeners) {
+                    try {
+                        l.accept(e);
+                    } catch (RuntimeException ex) {
+                        LOG.log(Level.WARNING, "answer listener failed", ex);
+                    }
+                }
             }
         });
     }
@@ -139,6 +207,12 @@ public final class GdnClient implements AutoCloseable {
         if (recentAnswers != null) {
             String canonical = JsonWriter.toCanonicalJson(context);
             all = recentAnswers.getIfPresent(canonical);
+            // With the event stream up, changes are pushed: an answer is reused longer. Without it, poll.
+            Duration ttl = streaming() ? streamingAnswerTtl : remoteAnswerTtl;
+            // An answer older than a notified version (one that was in flight when the notification came) is not reused.
+            if (all != null && (all.receivedAt().plus(ttl).isBefore(Instant.now()) || all.version() < remote.notifiedVersion())) {
+                all = null;
+            }
             if (all == null) {
                 all = evaluate(context);
                 recentAnswers.put(canonical, all);
@@ -203,6 +277,9 @@ public final class GdnClient implements AutoCloseable {
     /** Frees every thread and connection the client made. */
     @Override
     public void close() {
+        if (stream != null && streamStarted.get()) {
+            stream.close();
+        }
         if (local != null) {
             local.close();
         }
@@ -224,6 +301,9 @@ public final class GdnClient implements AutoCloseable {
         private long lastKnownGoodContexts = 10_000;
         private FailoverPolicy.BreakerSettings breaker = FailoverPolicy.BreakerSettings.DEFAULT;
         private Duration remoteAnswerTtl = Duration.ofSeconds(1);
+        private boolean eventStreams = true;
+        private Duration streamingAnswerTtl = Duration.ofSeconds(30);
+        private Duration streamStall = Duration.ofSeconds(45);
         private LocalSettings local;
         private MeterRegistry meterRegistry;
         private ClientTracing tracing = ClientTracing.NONE;
@@ -289,6 +369,42 @@ public final class GdnClient implements AutoCloseable {
         }
 
         /**
+         * Remote mode: listen to the environment's OFREP event stream on the origin tiers (default on). A
+         * notification re-fetches at once (the last context asked) and makes answers of older versions
+         * count as lagging tiers; after a reconnect the client always re-fetches; while the stream is down
+         * it polls (answers reused for {@link #remoteAnswerTtl} only).
+         */
+        public Builder eventStreams(boolean on) {
+            this.eventStreams = on;
+            return this;
+        }
+
+        /**
+         * Remote mode, while the event stream is up: how long {@link GdnClient#resolve} reuses one
+         * context's answer (default 30 s; never less than {@link #remoteAnswerTtl}). Changes arrive by
+         * notification, so this only bounds how long a missed one could go unnoticed.
+         */
+        public Builder streamingAnswerTtl(Duration ttl) {
+            if (ttl.isNegative()) {
+                throw new IllegalArgumentException("the TTL must not be negative");
+            }
+            this.streamingAnswerTtl = ttl;
+            return this;
+        }
+
+        /**
+         * A stream that sends nothing, heartbeats included (servers send one every 15 s by default), for
+         * this long is treated as dead and replaced by one to the next origin (default 45 s).
+         */
+        public Builder streamStallTimeout(Duration d) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("the stall timeout must be positive");
+            }
+            this.streamStall = d;
+            return this;
+        }
+
+        /**
          * Local mode: download the signed ruleset with a server key through the GDN and CLASSIC tiers
          * (CDN tiers are left out of this chain), verify it with these keys, evaluate in-process,
          * refresh every {@code refreshInterval}, and keep the last good envelope in {@code cacheDir}
@@ -301,7 +417,7 @@ public final class GdnClient implements AutoCloseable {
         }
 
         /**
-         * Reads {@code GDN_CLIENT_KEY}, {@code GDN_DEADLINE_MS} and {@code GDN_TIERS}: tiers separated by
+         * Reads {@code GDN_CLIENT_KEY}, {@code GDN_DEADLINE_MS}, {@code GDN_EVENT_STREAMS} (0 turns them off) and {@code GDN_TIERS}: tiers separated by
          * spaces, each {@code name=kind:url[,url…]}, e.g.
          * {@code belt-cdn=cdn:https://a gdn=gdn:https://iad,https://fra classic=classic:https://c}.
          * Local mode when {@code GDN_SERVER_KEY} and {@code GDN_TRUSTED_KEYS} (public key files, comma
@@ -310,6 +426,9 @@ public final class GdnClient implements AutoCloseable {
         public Builder fromEnvironment(Map<String, String> env) {
             if (env.get("GDN_CLIENT_KEY") != null) {
                 clientKey(env.get("GDN_CLIENT_KEY"));
+            }
+            if ("0".equals(env.get("GDN_EVENT_STREAMS")) || "false".equalsIgnoreCase(env.get("GDN_EVENT_STREAMS"))) {
+                eventStreams(false);
             }
             if (env.get("GDN_DEADLINE_MS") != null) {
                 deadline(Duration.ofMillis(Long.parseLong(env.get("GDN_DEADLINE_MS").trim())));

@@ -1,6 +1,7 @@
 package dev.gdn.node;
 
 import dev.gdn.node.cdn.CdnPurger;
+import dev.gdn.node.events.EventStreamService;
 import dev.gdn.node.grpc.RulesetWatchService;
 import dev.gdn.node.http.EvaluationService;
 import dev.gdn.node.http.HealthService;
@@ -59,6 +60,7 @@ public final class GdnNode implements AutoCloseable {
     private final List<ObjectStore> stores = new ArrayList<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final Set<String> gaugedEnvironments = ConcurrentHashMap.newKeySet();
+    private final EventStreamService events;
     private final WebServer server;
 
     private GdnNode(NodeConfig config, OpenTelemetry otel) throws Exception {
@@ -107,6 +109,7 @@ public final class GdnNode implements AutoCloseable {
         }));
 
         RulesetWatchService watch = new RulesetWatchService(registry);
+        events = new EventStreamService(registry, config.events(), config.servedBy(), meters);
         BindableService intercepted = () -> ServerInterceptors.intercept(watch, RulesetWatchService.apiKeyInterceptor());
         server = WebServer.builder()
                 .host(config.host())
@@ -124,7 +127,8 @@ public final class GdnNode implements AutoCloseable {
                 })
                 .routing(r -> r
                         .addFilter(new RequestTracing(otel))
-                        .register(new EvaluationService(registry, config.servedBy(), config.cdn(), meters, otel))
+                        .register(new EvaluationService(registry, config.servedBy(), config.cdn(), meters, otel, events))
+                        .register(events)
                         .register(new HealthService(registry, draining::get, clock))
                         .register(new MetricsService(meters)))
                 .addRouting(GrpcRouting.builder().service(intercepted))
@@ -167,6 +171,10 @@ public final class GdnNode implements AutoCloseable {
         return server.port();
     }
 
+    public EventStreamService events() {
+        return events;
+    }
+
     public RulesetRegistry registry() {
         return registry;
     }
@@ -195,6 +203,7 @@ public final class GdnNode implements AutoCloseable {
     @Override
     public void close() {
         draining.set(true);
+        events.close(); // open streams would otherwise hold the stop for the whole grace period
         server.stop();
         if (storeLoader != null) {
             storeLoader.close();

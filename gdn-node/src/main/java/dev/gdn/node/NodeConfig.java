@@ -1,5 +1,6 @@
 package dev.gdn.node;
 
+import dev.gdn.node.events.EventStreamConfig;
 import dev.gdn.node.http.CdnPolicy;
 import java.net.URI;
 import java.nio.file.Path;
@@ -21,24 +22,36 @@ import java.util.Set;
  *                     in-flight requests are finished
  * @param cdnPurge   CDN POPs to purge (HTTP PURGE by surrogate key) after swapping to a new version of an
  *                   environment; empty for none
+ * @param events     the OFREP event streams (SPEC §5)
  */
 public record NodeConfig(String host, int port, String region, String nodeId, List<String> stores, List<Path> trust,
                          Set<String> envs, Path cacheDir, Path flagsFile, String clientKey, String serverKey,
                          Duration pollInterval, Duration storeTimeout, Duration drainTimeout, CdnPolicy cdn,
-                         List<URI> cdnPurge) {
+                         List<URI> cdnPurge, EventStreamConfig events) {
     public NodeConfig {
         stores = List.copyOf(stores);
         trust = List.copyOf(trust);
         envs = Set.copyOf(envs);
         cdnPurge = List.copyOf(cdnPurge);
+        events = events == null ? EventStreamConfig.DEFAULT : events;
     }
 
-    /** A node that purges no CDN. */
+    /** A node that purges no CDN, with the default event streams. */
     public NodeConfig(String host, int port, String region, String nodeId, List<String> stores, List<Path> trust,
                       Set<String> envs, Path cacheDir, Path flagsFile, String clientKey, String serverKey,
                       Duration pollInterval, Duration storeTimeout, Duration drainTimeout, CdnPolicy cdn) {
         this(host, port, region, nodeId, stores, trust, envs, cacheDir, flagsFile, clientKey, serverKey, pollInterval,
-                storeTimeout, drainTimeout, cdn, List.of());
+                storeTimeout, drainTimeout, cdn, List.of(), EventStreamConfig.DEFAULT);
+    }
+
+    public NodeConfig withCdnPurge(List<URI> pops) {
+        return new NodeConfig(host, port, region, nodeId, stores, trust, envs, cacheDir, flagsFile, clientKey, serverKey, pollInterval,
+                storeTimeout, drainTimeout, cdn, pops, events);
+    }
+
+    public NodeConfig withEvents(EventStreamConfig e) {
+        return new NodeConfig(host, port, region, nodeId, stores, trust, envs, cacheDir, flagsFile, clientKey, serverKey, pollInterval,
+                storeTimeout, drainTimeout, cdn, cdnPurge, e);
     }
 
     /** The GDN-Served-By value: region and node id. */

@@ -59,9 +59,7 @@ class CdnPurgeTest {
 
     private GdnNode startPurgingNode(Path store) throws Exception {
         NodeConfig c = f.storeConfig(List.of(store), null, Duration.ofMillis(100));
-        return f.start(new NodeConfig(c.host(), c.port(), c.region(), c.nodeId(), c.stores(), c.trust(), c.envs(), c.cacheDir(),
-                c.flagsFile(), c.clientKey(), c.serverKey(), c.pollInterval(), c.storeTimeout(), c.drainTimeout(), c.cdn(),
-                List.of(URI.create("http://127.0.0.1:" + pop.getAddress().getPort() + "/"))));
+        return f.start(c.withCdnPurge(List.of(URI.create("http://127.0.0.1:" + pop.getAddress().getPort() + "/"))));
     }
 
     @Test

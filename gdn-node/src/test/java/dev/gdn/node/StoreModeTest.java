@@ -102,8 +102,9 @@ class StoreModeTest {
                    "metadata": {"team": "gdn", "owner": "web"}},
                   {"key": "string-flag", "value": "version-1", "reason": "STATIC", "variant": "v", "metadata": {"team": "gdn"}}
                  ],
+                 "eventStreams": [{"type": "sse", "endpoint": {"requestUri": "/gdn/v1/events/%s"}, "inactivityDelaySec": 120}],
                  "metadata": {"team": "gdn", "rulesetVersion": 1}}
-                """), bulk.json());
+                """.formatted(f.clientKey)), bulk.json());
         // numbers keep their type on the wire
         assertTrue(bulk.text().contains("\"value\":0.0,"), bulk::text);
         assertTrue(bulk.text().contains("\"value\":42,"), bulk::text);

@@ -65,6 +65,7 @@ public final class GdnProvider extends EventProvider {
     private final AtomicReference<Health> reported = new AtomicReference<>();
     private final AtomicLong highestVersion = new AtomicLong();
     private final Consumer<LocalRulesets.Change> localListener = this::onLocalChange;
+    private final Consumer<Evaluations> answerListener = this::onAnswer;
     private volatile boolean initialized;
 
     public GdnProvider(GdnClient client) {
@@ -80,6 +81,8 @@ public final class GdnProvider extends EventProvider {
         this.initTimeout = Objects.requireNonNull(initTimeout, "initTimeout");
         if (client.localRulesets() != null) {
             client.localRulesets().addListener(localListener);
+        } else {
+            client.addAnswerListener(answerListener); // answers the event stream triggers, not only the app's
         }
     }
 
@@ -153,6 +156,7 @@ public final class GdnProvider extends EventProvider {
         if (client.localRulesets() != null) {
             client.localRulesets().removeListener(localListener);
         }
+        client.removeAnswerListener(answerListener);
         client.close();
         super.shutdown();
     }
@@ -251,6 +255,20 @@ public final class GdnProvider extends EventProvider {
                         .message("ruleset version " + r.version() + " (was " + before + ")").eventMetadata(versionMetadata(r.version()))
                         .build());
             }
+        }
+        reconcile();
+    }
+
+    /** Remote mode: every answer, including the re-fetch a change notification triggers before the app asks. */
+    private void onAnswer(Evaluations e) {
+        if (!initialized || e.version() <= 0 || e.freshness() != Evaluations.Freshness.FRESH) {
+            return;
+        }
+        long before = highestVersion.getAndAccumulate(e.version(), Math::max);
+        if (before > 0 && e.version() > before) {
+            emitProviderConfigurationChanged(ProviderEventDetails.builder()
+                    .message("ruleset version " + e.version() + " (was " + before + ")").eventMetadata(versionMetadata(e.version()))
+                    .build());
         }
         reconcile();
     }

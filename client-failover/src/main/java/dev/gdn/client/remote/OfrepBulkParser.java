@@ -14,7 +14,8 @@ import java.util.Map;
  * else (truncated, empty, HTML from a proxy, a different shape) is a failed attempt, never an answer.
  */
 final class OfrepBulkParser {
-    record Parsed(Map<String, FlagEvaluation> flags, Map<String, Object> metadata) {
+    /** @param sseAdvertised whether the body's {@code eventStreams} (OFREP 0.3) lists an {@code sse} stream */
+    record Parsed(Map<String, FlagEvaluation> flags, Map<String, Object> metadata, boolean sseAdvertised) {
     }
 
     static final class Malformed extends Exception {
@@ -62,6 +63,8 @@ final class OfrepBulkParser {
                     errorCode, f.get("errorDetails") instanceof String d ? d : null, md));
         }
         Map<String, Object> metadata = root.get("metadata") instanceof Map ? (Map<String, Object>) root.get("metadata") : Map.of();
-        return new Parsed(Collections.unmodifiableMap(flags), metadata);
+        boolean sse = root.get("eventStreams") instanceof List<?> streams
+                && streams.stream().anyMatch(e -> e instanceof Map<?, ?> m && "sse".equals(m.get("type")));
+        return new Parsed(Collections.unmodifiableMap(flags), metadata, sse);
     }
 }

@@ -9,6 +9,7 @@ import dev.gdn.client.policy.AllTiersFailed;
 import dev.gdn.client.policy.AttemptFailure;
 import dev.gdn.client.policy.FailoverPolicy;
 import dev.gdn.client.tracing.ClientTracing;
+import dev.gdn.client.policy.LaggingAnswer;
 import dev.gdn.ruleset.json.JsonWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,12 +32,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * (bounded); it is what a 304 means and what is served, marked stale, when nothing answers.
  */
 public final class RemoteEvaluator {
+    /** Set in an answer's metadata when the server advertised an OFREP event stream (ADR-0008). */
+    public static final String EVENT_STREAMS = "$eventStreams";
     private final HttpClient http;
     private final java.util.concurrent.ExecutorService threads;
     private final String clientKey;
     private final FailoverPolicy policy;
     private final Cache<String, Evaluations> answers;
     private final AtomicLong pinnedVersion = new AtomicLong();
+    /** The highest version the event stream announced: answers older than it come from lagging tiers. */
+    private final AtomicLong notifiedVersion = new AtomicLong();
+    private volatile String notifiedEtag;
     private volatile String lastServedBy;
     private volatile String lastTier;
     private final ClientTracing tracing;
@@ -63,7 +69,10 @@ public final class RemoteEvaluator {
         String canonical = JsonWriter.toCanonicalJson(context);
         Evaluations cached = answers.getIfPresent(canonical);
         ClientTracing.Call call = tracing.startCall("gdn.client.evaluate");
-        return policy.execute(e -> ask(e, canonical, cached, call))
+        long min = notifiedVersion.get();
+        java.util.concurrent.atomic.AtomicReference<Evaluations> lagging = new java.util.concurrent.atomic.AtomicReference<>();
+        // (the attempt's own future goes to the policy: cancelling it must reach the exchange)
+        return policy.execute(e -> ask(e, canonical, cached, call, min, lagging))
                 .thenApply(result -> {
                     Evaluations fresh = result.value();
                     lastTier = result.servedBy().label();
@@ -82,6 +91,10 @@ public final class RemoteEvaluator {
                             ? "no tier answered within " + policy.deadline().toMillis() + " ms"
                             : cause instanceof AllTiersFailed ? cause.getMessage() : String.valueOf(cause);
                     Evaluations last = answers.getIfPresent(canonical);
+                    Evaluations older = lagging.get();
+                    if (older != null && (last == null || older.version() > last.version())) {
+                        return remember(canonical, older); // only lagging tiers answered: a real answer, if not the newest
+                    }
                     return last != null ? stale(last, why) : Evaluations.none(why);
                 });
     }
@@ -106,13 +119,19 @@ public final class RemoteEvaluator {
         return kept;
     }
 
-    private CompletableFuture<Evaluations> ask(Endpoint e, String canonical, Evaluations cached, ClientTracing.Call call) {
+    private CompletableFuture<Evaluations> ask(Endpoint e, String canonical, Evaluations cached, ClientTracing.Call call, long min,
+                                               java.util.concurrent.atomic.AtomicReference<Evaluations> lagging) {
         HttpRequest.Builder b;
+        // ADR-0008: a re-fetch after a notification names the configuration it was told of; servers wait
+        // briefly for it, and on the CDN GET it is also a cache key of its own.
+        String told = notifiedEtag;
+        String query = told != null && min > 0 && (cached == null || cached.version() < min)
+                ? "?flagConfigEtag=" + java.net.URLEncoder.encode(told, StandardCharsets.UTF_8) : "";
         if (e.tier().kind() == TierKind.CDN) {
             String ctx = Base64.getUrlEncoder().withoutPadding().encodeToString(canonical.getBytes(StandardCharsets.UTF_8));
-            b = HttpRequest.newBuilder(resolve(e.baseUrl(), "gdn/v1/evaluate/" + clientKey + "/" + ctx)).GET();
+            b = HttpRequest.newBuilder(resolve(e.baseUrl(), "gdn/v1/evaluate/" + clientKey + "/" + ctx + query)).GET();
         } else {
-            b = HttpRequest.newBuilder(resolve(e.baseUrl(), "ofrep/v1/evaluate/flags"))
+            b = HttpRequest.newBuilder(resolve(e.baseUrl(), "ofrep/v1/evaluate/flags" + query))
                     .POST(HttpRequest.BodyPublishers.ofString("{\"context\":" + canonical + "}", StandardCharsets.UTF_8))
                     .header("Content-Type", "application/json")
                     .header("Authorization", "Bearer " + clientKey);
@@ -129,7 +148,12 @@ public final class RemoteEvaluator {
         ClientTracing.Attempt attempt = call.startAttempt(e.tier().name(), e.label(), b::header);
         CompletableFuture<Evaluations> answer = HttpExchange.send(http, b.build(), threads, res -> {
             attempt.status(res.statusCode());
-            return interpret(e, res, cached);
+            Evaluations got = interpret(e, res, cached);
+            if (got.version() > 0 && got.version() < min) {
+                lagging.accumulateAndGet(got, (held, neu) -> held == null || neu.version() > held.version() ? neu : held);
+                throw new LaggingAnswer(got, e.label() + ": ruleset version " + got.version() + ", behind the notified " + min);
+            }
+            return got;
         });
         // (the exchange's own future goes back: the policy cancels it when another endpoint wins)
         answer.whenComplete((v, err) -> attempt.end(err));
@@ -176,6 +200,9 @@ public final class RemoteEvaluator {
                 .orElseGet(() -> parsed.metadata().get("rulesetVersion") instanceof Number n ? n.longValue() : 0L);
         Map<String, Object> metadata = new java.util.LinkedHashMap<>(parsed.metadata());
         res.headers().firstValue("ETag").ifPresent(tag -> metadata.put("$etag", tag));
+        if (parsed.sseAdvertised()) {
+            metadata.put(EVENT_STREAMS, Boolean.TRUE);
+        }
         return new Evaluations(parsed.flags(), java.util.Collections.unmodifiableMap(metadata), version,
                 res.headers().firstValue("GDN-Served-By").orElse(null), e.tier().name(), Evaluations.Freshness.FRESH, null,
                 Instant.now());
@@ -199,6 +226,25 @@ public final class RemoteEvaluator {
 
     public long pinnedVersion() {
         return pinnedVersion.get();
+    }
+
+    /** The highest version the event stream announced (0 before any). */
+    public long notifiedVersion() {
+        return notifiedVersion.get();
+    }
+
+    /**
+     * The event stream announced a version: from now on answers older than it are lagging tiers (the next
+     * tier is asked), and origin tiers are pinned to it.
+     */
+    public void notified(long version, String etag) {
+        if (version <= 0) {
+            return;
+        }
+        if (notifiedVersion.getAndAccumulate(version, Math::max) < version) {
+            notifiedEtag = etag;
+        }
+        pinnedVersion.accumulateAndGet(version, Math::max);
     }
 
     /** Starts a new session: the next answer sets a new pin. */

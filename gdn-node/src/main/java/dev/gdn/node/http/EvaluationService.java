@@ -1,5 +1,6 @@
 package dev.gdn.node.http;
 
+import dev.gdn.node.events.EventStreamService;
 import dev.gdn.node.source.Caller;
 import dev.gdn.node.source.LoadedRuleset;
 import dev.gdn.node.source.RulesetSource;
@@ -32,7 +33,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -64,15 +64,21 @@ public final class EvaluationService implements HttpService {
     private final MeterRegistry meters;
     private final Map<String, Counter> evaluations = new ConcurrentHashMap<>();
     private final EvaluationSpans spans;
+    private final EventStreamService streams;
 
     /** @param servedBy the GDN-Served-By value: node id and region, or "classic" */
     public EvaluationService(RulesetSource source, String servedBy, CdnPolicy cdn, MeterRegistry meters) {
-        this(source, servedBy, cdn, meters, OpenTelemetry.noop());
+        this(source, servedBy, cdn, meters, OpenTelemetry.noop(), null);
     }
 
-    /** @param otel where {@code gdn.evaluate} spans go (inside the request spans of {@link dev.gdn.node.tracing.RequestTracing}) */
-    public EvaluationService(RulesetSource source, String servedBy, CdnPolicy cdn, MeterRegistry meters, OpenTelemetry otel) {
+    /**
+     * @param otel    where {@code gdn.evaluate} spans go (inside the request spans of {@link dev.gdn.node.tracing.RequestTracing})
+     * @param streams the server's event streams, advertised in bulk bodies (null: none)
+     */
+    public EvaluationService(RulesetSource source, String servedBy, CdnPolicy cdn, MeterRegistry meters, OpenTelemetry otel,
+                             EventStreamService streams) {
         this.spans = new EvaluationSpans(otel);
+        this.streams = streams;
         this.source = source;
         this.servedByHeader = HeaderValues.createCached(GdnHeaders.SERVED_BY, servedBy);
         this.cdn = cdn;
@@ -162,15 +168,24 @@ public final class EvaluationService implements HttpService {
     }
 
     private void bulk(ServerRequest req, ServerResponse res) {
-        Caller caller = authenticate(req, keyFromHeaders(req));
+        String key = keyFromHeaders(req);
+        Caller caller = authenticate(req, key);
         LoadedRuleset rs = ruleset(caller, req);
-        sendAll(req, res, rs, context(req), false);
+        if (streams != null) {
+            rs = streams.atLeastNotified(req, rs, () -> ruleset(caller, req));
+        }
+        sendAll(req, res, rs, context(req), false, streams == null ? null : streams.eventStreamsFor(caller, key));
     }
 
-    /** All flags for a context, with the ETag; a 304 when the caller already has this answer. */
-    private void sendAll(ServerRequest req, ServerResponse res, LoadedRuleset rs, EvaluationContext ctx, boolean shared) {
+    /**
+     * All flags for a context, with the ETag; a 304 when the caller already has this answer.
+     *
+     * @param eventStreams the body's {@code eventStreams} member (null: none)
+     */
+    private void sendAll(ServerRequest req, ServerResponse res, LoadedRuleset rs, EvaluationContext ctx, boolean shared,
+                         byte[] eventStreams) {
         BulkResponseWriter.Body body = spans.evaluate(rs.environmentId(), rs.version(), rs.compiled().flagCount(), null,
-                () -> evaluateAll(rs, ctx));
+                () -> evaluateAll(rs, ctx, eventStreams));
         // When a rule may read $flagd.timestamp, the same version and context can answer differently
         // later, so the answer itself counts; otherwise it follows from them and hashing it is waste.
         String etag = BulkEtag.of(rs.environmentId(), rs.version(), ctx.attributes(),
@@ -186,17 +201,21 @@ public final class EvaluationService implements HttpService {
     }
 
     private void cacheableGet(ServerRequest req, ServerResponse res) {
-        Caller caller = authenticate(req, req.path().pathParameters().get("clientKey"));
+        String key = req.path().pathParameters().get("clientKey");
+        Caller caller = authenticate(req, key);
         if (caller.isServer()) {
             throw new HttpFailure(403, OfrepJson.errorDetails("server keys must never appear in URLs: use a client key here,"
                     + " and rotate this server key, which has now been exposed"));
         }
         // Pinning would fragment CDN caches: this route always answers with the current version.
         LoadedRuleset rs = source.current(caller.environmentId()).orElseThrow(() -> notLoaded(caller));
+        if (streams != null) {
+            rs = streams.atLeastNotified(req, rs, () -> source.current(caller.environmentId()).orElseThrow(() -> notLoaded(caller)));
+        }
         EvaluationContext ctx = contextFromUrl(req.path().pathParameters().get("context"));
         res.header(cdnCacheControl);
         res.header(GdnHeaders.SURROGATE_KEY, CdnPolicy.surrogateKey(rs.environmentId()));
-        sendAll(req, res, rs, ctx, true);
+        sendAll(req, res, rs, ctx, true, streams == null ? null : streams.eventStreamsFor(caller, key));
     }
 
     private void rulesetDownload(ServerRequest req, ServerResponse res) {
@@ -236,14 +255,7 @@ public final class EvaluationService implements HttpService {
     // ---------------------------------------------------------------- pieces
 
     private static String keyFromHeaders(ServerRequest req) {
-        Optional<String> auth = req.headers().first(HeaderNames.AUTHORIZATION);
-        if (auth.isPresent()) {
-            String a = auth.get().trim();
-            if (a.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                return a.substring(7).trim();
-            }
-        }
-        return req.headers().first(GdnHeaders.X_API_KEY).map(String::trim).orElse(null);
+        return GdnHeaders.apiKey(req);
     }
 
     private Caller authenticate(ServerRequest req, String key) {
@@ -317,11 +329,11 @@ public final class EvaluationService implements HttpService {
         }
     }
 
-    private BulkResponseWriter.Body evaluateAll(LoadedRuleset rs, EvaluationContext ctx) {
+    private BulkResponseWriter.Body evaluateAll(LoadedRuleset rs, EvaluationContext ctx, byte[] eventStreams) {
         FlagResult[] results = new FlagResult[rs.compiled().flagCount()];
         rs.compiled().evaluateAll(ctx, System.currentTimeMillis() / 1000, results);
         countEvaluations(rs, results.length);
-        return rs.bulkWriter().encode(results);
+        return rs.bulkWriter().encode(results, eventStreams);
     }
 
     private void countEvaluations(LoadedRuleset rs, int n) {

@@ -2,6 +2,8 @@ package dev.gdn.node.http;
 
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import java.util.Optional;
 
 /** The GDN additions to OFREP (SPEC §3) and the CORS header values every evaluation route sends. */
 public final class GdnHeaders {
@@ -17,5 +19,17 @@ public final class GdnHeaders {
     static final String PREFLIGHT_MAX_AGE = "7200";
 
     private GdnHeaders() {
+    }
+
+    /** The API key a request presents: {@code Authorization: Bearer <key>}, else {@code X-API-Key}; null for none. */
+    public static String apiKey(ServerRequest req) {
+        Optional<String> auth = req.headers().first(HeaderNames.AUTHORIZATION);
+        if (auth.isPresent()) {
+            String a = auth.get().trim();
+            if (a.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                return a.substring(7).trim();
+            }
+        }
+        return req.headers().first(X_API_KEY).map(String::trim).orElse(null);
     }
 }

@@ -108,7 +108,7 @@ final class CdnFixture implements AutoCloseable {
     GdnNode startNode(String region, int port, List<Path> storeDirs, CdnPolicy cdn, List<URI> purge) throws Exception {
         GdnNode node = GdnNode.start(new NodeConfig("127.0.0.1", port, region, "n1",
                 storeDirs.stream().map(d -> d.toUri().toString()).toList(), List.of(trustFile), Set.of(), null, null, null, null,
-                Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(100), cdn, purge));
+                Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(100), cdn, purge, null));
         nodes.add(node);
         return node;
     }

@@ -50,7 +50,7 @@ class SuspendersPopTest {
         int popPort = CdnFixture.freePort();
         api = ClassicApi.start(new ClassicConfig("127.0.0.1", 0, null, null, null, f.root.resolve("classic"), 0, TOKEN,
                 Duration.ofMillis(500), Duration.ofMillis(100), new CdnPolicy(Duration.ofSeconds(300), Duration.ofSeconds(1),
-                Duration.ofHours(1)), List.of(URI.create("http://127.0.0.1:" + popPort + "/"))));
+                Duration.ofHours(1)), List.of(URI.create("http://127.0.0.1:" + popPort + "/")), null));
         assertEquals(201, admin("POST", "/admin/v1/environments", "{\"id\":\"prod\"}").status());
         Resp key = admin("POST", "/admin/v1/environments/prod/keys", "{\"kind\":\"client\"}");
         assertEquals(201, key.status(), key::toString);

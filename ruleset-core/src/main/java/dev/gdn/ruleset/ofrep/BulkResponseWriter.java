@@ -16,6 +16,8 @@ import java.util.Map;
 public final class BulkResponseWriter {
     private static final byte[] START = "{\"flags\":[".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] MIDDLE = "],\"metadata\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] STREAMS = "],\"eventStreams\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] STREAMS_END = ",\"metadata\":".getBytes(StandardCharsets.US_ASCII);
 
     // Per flag (key order), its shared answers and their bytes. A flag has a handful (fixed, default,
     // one per variant), so finding an answer is a short identity scan: no hashing per flag.
@@ -65,7 +67,16 @@ public final class BulkResponseWriter {
 
     /** @param results every flag's answer in key order, as {@link CompiledRuleset#evaluateAll} makes them */
     public Body encode(FlagResult[] results) {
-        byte[] out = new byte[typicalSize];
+        return encode(results, null);
+    }
+
+    /**
+     * @param results      every flag's answer in key order, as {@link CompiledRuleset#evaluateAll} makes them
+     * @param eventStreams the {@code eventStreams} member's JSON array (see {@link EventStream#toJsonArray}),
+     *                     written between {@code flags} and {@code metadata}; null for none
+     */
+    public Body encode(FlagResult[] results, byte[] eventStreams) {
+        byte[] out = new byte[typicalSize + (eventStreams == null ? 0 : eventStreams.length + STREAMS.length)];
         int n = 0;
         n = put(out, n, START);
         for (int i = 0; i < results.length; i++) {
@@ -77,8 +88,15 @@ public final class BulkResponseWriter {
             out = ensure(out, n, b.length);
             n = put(out, n, b);
         }
-        out = ensure(out, n, MIDDLE.length + metadataJson.length + 1);
-        n = put(out, n, MIDDLE);
+        if (eventStreams != null) {
+            out = ensure(out, n, STREAMS.length + eventStreams.length + STREAMS_END.length + metadataJson.length + 1);
+            n = put(out, n, STREAMS);
+            n = put(out, n, eventStreams);
+            n = put(out, n, STREAMS_END);
+        } else {
+            out = ensure(out, n, MIDDLE.length + metadataJson.length + 1);
+            n = put(out, n, MIDDLE);
+        }
         n = put(out, n, metadataJson);
         out[n++] = '}';
         return new Body(out, n);

@@ -74,4 +74,35 @@ class BulkResponseWriterTest {
         assertTrue(compile(timed.replace("{\"var\": \"$flagd.timestamp\"}", "{\"var\": \"\"}")).mayReadTime(), "the whole data includes $flagd");
         assertFalse(compile(timed.replace("$flagd.timestamp", "$flagd.flagKey")).mayReadTime());
     }
+
+    @Test
+    void eventStreamsSitBetweenFlagsAndMetadataAndTheRestIsUnchanged() throws Exception {
+        CompiledRuleset rs = compile(FLAGS);
+        Map<String, Object> metadata = Map.of("rulesetVersion", 7L);
+        BulkResponseWriter writer = new BulkResponseWriter(rs, metadata);
+        FlagResult[] results = rs.evaluateAll(EvaluationContext.of(Map.of("targetingKey", "u")), 1_700_000_000L).toArray(new FlagResult[0]);
+        String plain = new String(writer.write(results), java.nio.charset.StandardCharsets.UTF_8);
+        byte[] streams = EventStream.toJsonArray(List.of(EventStream.sseAt("https://o.example/gdn/v1/events/k", 120),
+                EventStream.sseRelative("/gdn/v1/events/k", 60)));
+        BulkResponseWriter.Body body = writer.encode(results, streams);
+        String with = new String(body.buffer(), 0, body.length(), java.nio.charset.StandardCharsets.UTF_8);
+        String expected = "\"eventStreams\":[{\"type\":\"sse\",\"url\":\"https://o.example/gdn/v1/events/k\",\"inactivityDelaySec\":120},"
+                + "{\"type\":\"sse\",\"endpoint\":{\"requestUri\":\"/gdn/v1/events/k\"},\"inactivityDelaySec\":60}],";
+        int at = plain.lastIndexOf("],\"metadata\":") + 2;
+        assertEquals(plain.substring(0, at) + expected + plain.substring(at), with);
+    }
+
+    @Test
+    void configEtagsRoundTripAndOtherEnvironmentsNameNoVersion() {
+        String etag = EventStream.configEtag("prod", 42);
+        assertEquals("\"prod-42\"", etag);
+        assertEquals(42, EventStream.versionOf(etag, "prod"));
+        assertEquals(42, EventStream.versionOf("W/" + etag, "prod"));
+        assertEquals(42, EventStream.versionOf("prod-42", "prod"));
+        assertEquals(0, EventStream.versionOf(etag, "pro"));
+        assertEquals(0, EventStream.versionOf("\"prod-x\"", "prod"));
+        assertEquals(0, EventStream.versionOf(null, "prod"));
+        assertEquals("{\"type\":\"refetchEvaluation\",\"etag\":\"\\\"prod-42\\\"\",\"lastModified\":1700000000,\"rulesetVersion\":42}",
+                new String(EventStream.refetchEvaluation("prod", 42, 1_700_000_000L), java.nio.charset.StandardCharsets.UTF_8));
+    }
 }

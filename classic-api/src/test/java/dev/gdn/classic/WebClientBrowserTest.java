@@ -1,0 +1,426 @@
+package dev.gdn.classic;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.gdn.classic.sync.SyncDaemon;
+import dev.gdn.node.GdnNode;
+import dev.gdn.node.NodeConfig;
+import dev.gdn.node.events.EventStreamConfig;
+import dev.gdn.node.http.CdnPolicy;
+import dev.gdn.ruleset.compile.FlagdCompiler;
+import dev.gdn.ruleset.envelope.SigningKey;
+import dev.gdn.ruleset.envelope.TrustedKeys;
+import dev.gdn.ruleset.eval.CompiledRuleset;
+import dev.gdn.ruleset.eval.EvaluationContext;
+import dev.gdn.ruleset.eval.FlagResult;
+import dev.gdn.ruleset.json.JsonReader;
+import dev.gdn.ruleset.json.JsonWriter;
+import dev.gdn.sync.publish.WritePolicy;
+import dev.gdn.sync.store.file.FileObjectStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * client-web in a real browser (Debian's Chromium through playwright-core), on a page served from
+ * another origin (127.0.0.2), against a small world this test starts: the classic API over an
+ * embedded PostgreSQL, the sync daemon, a file store, two GDN nodes, and one {@link TcpLink} per
+ * client→tier path. The page's tier chain is read from a {@code world.json}-shaped description
+ * (SPEC §6: belt CDN, node, suspenders CDN, classic of the page's region, then another region's node
+ * as the direct tier), so running it against {@code gdn world up} later means replacing
+ * {@link #startWorld} and the links. CDN tiers here are the nodes' and the classic API's own
+ * cacheable GET route (no Varnish in this test).
+ *
+ * <p>It proves: correct values (checked against ruleset-core) while the tiers are killed or
+ * black-holed one after another until only the last answers; a reload with everything down shows the
+ * persisted values at once (reason CACHED); a publish through the admin API changes the page's flag
+ * without a reload. It also measures the latency a black-holed first tier adds and publish → page
+ * change, and writes them to {@code target/web-browser-figures.json} ({@code -Dgdn.web.rounds=N}
+ * for more publish rounds; bench/web-bench.sh).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WebClientBrowserTest {
+    private static final Path CLIENT_WEB = Path.of(System.getProperty("basedir", "."), "..", "client-web").toAbsolutePath().normalize();
+    private static final Path BROWSER_DIR = CLIENT_WEB.resolve("test").resolve("browser");
+    private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("GDN_CHROMIUM", "/usr/bin/chromium"));
+    private static final int ROUNDS = Integer.getInteger("gdn.web.rounds", 3);
+    private static final int LATENCY_SAMPLES = Integer.getInteger("gdn.web.samples", 12);
+
+    static String flags(String bannerDefault) {
+        return """
+                {"metadata": {"team": "web"},
+                 "flags": {
+                  "banner": {"state": "ENABLED", "variants": {"old": "Welcome", "new": "Hello, v2", "third": "Hi again"},
+                             "defaultVariant": "%s"},
+                  "dark-mode": {"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "off",
+                                "targeting": {"if": [{"ends_with": [{"var": "email"}, "@example.com"]}, "on", null]}},
+                  "max-items": {"state": "ENABLED", "variants": {"small": 10, "large": 250}, "defaultVariant": "small",
+                                "targeting": {"if": [{"sem_ver": [{"var": "appVersion"}, ">=", "2.4.0"]}, "large", "small"]}},
+                  "discount": {"state": "ENABLED", "variants": {"some": 0.15, "lots": 0.35}, "defaultVariant": "some",
+                               "targeting": {"fractional": [["some", 50], ["lots", 50]]}},
+                  "theme": {"state": "ENABLED", "variants": {"a": {"primary": "#2980b9", "dense": false}, "b": {"primary": "#8e44ad"}},
+                            "defaultVariant": "a", "targeting": {"if": [{"==": [{"var": "plan"}, "team"]}, "b", null]}}
+                 }}""".formatted(bannerDefault);
+    }
+
+    private static final List<Map<String, Object>> PAGE_FLAGS = List.of(flag("banner", "string", "(default)"),
+            flag("dark-mode", "boolean", false), flag("max-items", "number", -1), flag("discount", "number", -1),
+            flag("theme", "object", Map.of("default", true)));
+
+    @TempDir
+    static Path tmp;
+    private ClassicFixture classic;
+    private SyncDaemon sync;
+    private final List<GdnNode> nodes = new ArrayList<>();
+    private final Map<String, TcpLink> links = new LinkedHashMap<>();
+    private String clientKey;
+    private Map<String, Object> world;
+    private HttpServer pageServer;
+    private Process driver;
+    private BufferedWriter toDriver;
+    private BufferedReader fromDriver;
+    private String currentFlags;
+
+    @BeforeAll
+    void startWorldPageAndBrowser() throws Exception {
+        requireInstalled();
+        world = startWorld();
+        Files.writeString(tmp.resolve("world.json"), JsonWriter.toJson(world));
+        servePage();
+        driver = new ProcessBuilder(System.getProperty("gdn.node", "node"), "drive.mjs").directory(BROWSER_DIR.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        toDriver = new BufferedWriter(new OutputStreamWriter(driver.getOutputStream(), StandardCharsets.UTF_8));
+        fromDriver = new BufferedReader(new InputStreamReader(driver.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    /** The world: what `gdn world up` will provide; returns its world.json description (SPEC §6). */
+    private Map<String, Object> startWorld() throws Exception {
+        EventStreamConfig events = EventStreamConfig.DEFAULT.withHeartbeat(Duration.ofSeconds(1));
+        classic = new ClassicFixture(tmp.resolve("classic"), events);
+        classic.createEnvironment("prod");
+        clientKey = classic.createKey("prod", "client");
+        currentFlags = flags("old");
+        classic.upload("prod", currentFlags);
+        SigningKey key = SigningKey.generate();
+        Path trust = tmp.resolve("trust.pub");
+        Files.writeString(trust, key.publicKeyPem());
+        Path store = Files.createDirectories(tmp.resolve("store"));
+        sync = new SyncDaemon(classic.api.database(), classic.api.repository(), List.of(FileObjectStore.open(store)), key, TrustedKeys.of(),
+                new WritePolicy(Duration.ofSeconds(3), 2, Duration.ofMillis(20), Duration.ofMillis(200)),
+                Duration.ofMillis(200), Duration.ofSeconds(5), Clock.systemUTC(), new SimpleMeterRegistry());
+        sync.start();
+        for (String id : List.of("a", "b")) {
+            nodes.add(GdnNode.start(new NodeConfig("127.0.0.1", 0, "local", id, List.of(store.toUri().toString()), List.of(trust), Set.of(),
+                    null, null, null, null, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(200), CdnPolicy.DEFAULT, List.of(), events)));
+        }
+        waitFor("both nodes serve v1", () -> nodes.stream().allMatch(n -> n.registry().current("prod").isPresent()));
+        links.put("belt-cdn", new TcpLink(nodes.get(0).port()));
+        links.put("gdn", new TcpLink(nodes.get(0).port()));
+        links.put("suspenders-cdn", new TcpLink(classic.api.port()));
+        links.put("classic", new TcpLink(classic.api.port()));
+        links.put("gdn-direct", new TcpLink(nodes.get(1).port()));
+        Map<String, Object> local = ordered("code", "local", "belt_cdn", links.get("belt-cdn").url(), "node", links.get("gdn").url(),
+                "suspenders_cdn", links.get("suspenders-cdn").url(), "classic", links.get("classic").url());
+        Map<String, Object> other = ordered("code", "other", "node", links.get("gdn-direct").url());
+        return ordered("environment", "prod", "client_key", clientKey,
+                "admin", ordered("url", classic.url(""), "token", ClassicFixture.TOKEN), "regions", List.of(local, other));
+    }
+
+    /** The chain a page in the world's first region uses: its region's tiers, then another region's node. */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> tiersFrom(Map<String, Object> world) {
+        List<Map<String, Object>> regions = (List<Map<String, Object>>) world.get("regions");
+        Map<String, Object> r = regions.get(0);
+        return List.of(tier("belt-cdn", "cdn", r.get("belt_cdn")), tier("gdn", "gdn", r.get("node")),
+                tier("suspenders-cdn", "cdn", r.get("suspenders_cdn")), tier("classic", "classic", r.get("classic")),
+                tier("gdn-direct", "gdn", regions.get(1).get("node")));
+    }
+
+    @AfterAll
+    void stopEverything() throws Exception {
+        if (driver != null) {
+            try {
+                command(ordered("cmd", "quit"));
+            } catch (Exception ignored) {
+                // the browser is gone already
+            }
+            driver.destroy();
+            driver.waitFor(10, TimeUnit.SECONDS);
+        }
+        if (pageServer != null) {
+            pageServer.stop(0);
+        }
+        for (TcpLink l : links.values()) {
+            l.close();
+        }
+        nodes.forEach(GdnNode::close);
+        if (sync != null) {
+            sync.close();
+        }
+        if (classic != null) {
+            classic.close();
+        }
+    }
+
+    @Test
+    void keepsAnsweringThroughEveryTierFailureServesTheCacheWhenAllAreDownAndFollowsPublishes() throws Exception {
+        Map<String, Object> ctx = context("user-1", "ann@example.com", "team", "2.5.0");
+        String spec = Base64.getUrlEncoder().withoutPadding().encodeToString(JsonWriter.toJson(ordered(
+                "clientKey", clientKey, "tiers", tiersFrom(world), "context", ctx, "flags", PAGE_FLAGS,
+                "options", ordered("hedgeMs", 150, "timeoutMs", 1500, "deadlineMs", 5000, "streamStallMs", 3000, "breakerOpenMs", 2000)))
+                .getBytes(StandardCharsets.UTF_8));
+        ok(command(ordered("cmd", "goto", "url", pageUrl() + "#" + spec)));
+        Map<String, Object> first = awaitStatus("READY");
+        assertValues(first, ctx, false, "first load");
+
+        // The latency a black-holed first tier adds, against the same page with every tier up.
+        List<Double> up = new ArrayList<>();
+        List<Double> holed = new ArrayList<>();
+        for (int i = 0; i < LATENCY_SAMPLES; i++) {
+            up.add(setContext(context("lat-up-" + i, "x@other.org", "free", "1.0.0")));
+        }
+        links.get("belt-cdn").set(TcpLink.Mode.BLACK_HOLE);
+        for (int i = 0; i < LATENCY_SAMPLES; i++) {
+            holed.add(setContext(context("lat-holed-" + i, "x@other.org", "free", "1.0.0")));
+        }
+        links.get("belt-cdn").set(TcpLink.Mode.UP);
+
+        // Every tier in turn, cumulatively: killed or black-holed, until only gdn-direct is left.
+        List<String> order = List.of("belt-cdn", "gdn", "suspenders-cdn", "classic");
+        for (int i = 0; i < order.size(); i++) {
+            String tier = order.get(i);
+            links.get(tier).set(i % 2 == 0 ? TcpLink.Mode.BLACK_HOLE : TcpLink.Mode.KILLED);
+            Map<String, Object> c = context("user-down-" + i, i % 2 == 0 ? "bo@example.com" : "bo@else.org", i % 2 == 0 ? "team" : "free",
+                    i % 2 == 0 ? "3.0.0" : "1.2.0");
+            setContext(c);
+            Map<String, Object> s = snapshot();
+            assertValues(s, c, false, tier + " and the tiers before it down");
+            String servedBy = (String) ((Map<?, ?>) s.get("gdn")).get("tier");
+            assertEquals(order.size() > i + 1 ? order.get(i + 1) : "gdn-direct", servedBy, "answered by the next tier: " + s.get("gdn"));
+        }
+        for (TcpLink l : links.values()) {
+            l.set(TcpLink.Mode.UP);
+        }
+        setContext(ctx);
+        assertValues(snapshot(), ctx, false, "every tier back");
+
+        // publish → the page's flag changes without a reload, through the node's event stream
+        List<Double> publish = new ArrayList<>();
+        String[] defaults = {"new", "third", "old"};
+        for (int r = 0; r < ROUNDS; r++) {
+            String variant = defaults[r % defaults.length];
+            String want = switch (variant) {
+                case "new" -> "Hello, v2";
+                case "third" -> "Hi again";
+                default -> "Welcome";
+            };
+            Thread.sleep(300); // let the stream settle after the previous refetch
+            currentFlags = flags(variant);
+            classic.upload("prod", currentFlags);
+            long t0 = System.nanoTime();
+            Map<String, Object> w = command(ordered("cmd", "waitFor", "flag", "banner", "value", want, "timeoutMs", 15000));
+            double ms = (System.nanoTime() - t0) / 1e6;
+            assertEquals(Boolean.TRUE, w.get("ok"), "the page showed '" + want + "' without a reload: " + snapshot());
+            publish.add(ms);
+        }
+        Map<String, Object> afterPublish = snapshot();
+        assertValues(afterPublish, ctx, false, "after the publishes");
+        assertTrue(((List<?>) afterPublish.get("events")).stream().anyMatch(e -> "PROVIDER_CONFIGURATION_CHANGED".equals(((Map<?, ?>) e).get("type"))),
+                "CONFIGURATION_CHANGED was emitted");
+
+        // everything down, the page reloaded: the persisted values at once, reason CACHED
+        for (TcpLink l : links.values()) {
+            l.set(TcpLink.Mode.KILLED);
+        }
+        ok(command(ordered("cmd", "reload")));
+        // READY from the cache at once; STALE follows as soon as the background refresh fails
+        Map<String, Object> cached = awaitStatus("READY", "STALE");
+        assertValues(cached, ctx, true, "reload with every tier down");
+        Number readyMs = (Number) cached.get("readyMs");
+        assertTrue(readyMs.doubleValue() < 1000, "ready from the cache at once, not after the deadline: " + readyMs + " ms");
+        Map<String, Object> stale = awaitStatus("STALE");
+        assertValues(stale, ctx, true, "still serving the cache after the background refresh failed");
+        for (TcpLink l : links.values()) {
+            l.set(TcpLink.Mode.UP);
+        }
+
+        Map<String, Object> figures = ordered("firstTierUpMs", summary(up), "firstTierBlackHoledMs", summary(holed),
+                "addedP50Ms", pct(holed, 50) - pct(up, 50), "addedP99Ms", pct(holed, 99) - pct(up, 99),
+                "publishToPageMs", summary(publish), "cachedReloadReadyMs", readyMs, "rounds", ROUNDS, "samples", LATENCY_SAMPLES);
+        Path out = Path.of(System.getProperty("basedir", "."), "target", "web-browser-figures.json");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, JsonWriter.toJson(figures) + "\n");
+        System.out.println("client-web browser figures: " + JsonWriter.toJson(figures));
+    }
+
+    // ------------------------------------------------------------------ checks
+
+    /** Every page flag as ruleset-core evaluates the current flags for this context (reason CACHED when from the cache). */
+    private void assertValues(Map<String, Object> snapshot, Map<String, Object> ctx, boolean cached, String when) throws Exception {
+        CompiledRuleset rs = CompiledRuleset.of(FlagdCompiler.compile(currentFlags).toRuleset("prod", 1, 0, List.of()));
+        Map<?, ?> flags = (Map<?, ?>) snapshot.get("flags");
+        for (Map<String, Object> f : PAGE_FLAGS) {
+            String key = (String) f.get("key");
+            FlagResult want = rs.evaluate(key, EvaluationContext.of(ctx));
+            Map<?, ?> got = (Map<?, ?>) flags.get(key);
+            assertEquals(JsonWriter.toCanonicalJson(want.value()), JsonWriter.toCanonicalJson(got.get("value")), when + ": " + key + " " + got);
+            assertEquals(want.variant(), got.get("variant"), when + ": " + key);
+            assertEquals(cached ? "CACHED" : want.reason().name(), got.get("reason"), when + ": " + key);
+        }
+    }
+
+    private Map<String, Object> awaitStatus(String... statuses) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Map<String, Object> s;
+        do {
+            s = snapshot();
+            if (List.of(statuses).contains(s.get("status"))) {
+                return s;
+            }
+            Thread.sleep(20);
+        } while (System.nanoTime() < end);
+        return fail("the page is not " + String.join(" or ", statuses) + " within 30 s: " + s);
+    }
+
+    private double setContext(Map<String, Object> ctx) throws Exception {
+        return ((Number) ok(command(ordered("cmd", "setContext", "context", ctx))).get("ms")).doubleValue();
+    }
+
+    private Map<String, Object> snapshot() throws Exception {
+        return command(ordered("cmd", "snapshot"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> command(Map<String, Object> c) throws Exception {
+        toDriver.write(JsonWriter.toJson(c));
+        toDriver.newLine();
+        toDriver.flush();
+        String line = fromDriver.readLine();
+        if (line == null) {
+            fail("the browser driver exited (its output is above)");
+        }
+        return (Map<String, Object>) new JsonReader(64).read(line);
+    }
+
+    private static Map<String, Object> ok(Map<String, Object> reply) {
+        assertNotEquals(null, reply);
+        if (reply.containsKey("error")) {
+            fail("browser: " + reply.get("error"));
+        }
+        return reply;
+    }
+
+    // ------------------------------------------------------------------ set-up pieces
+
+    private void servePage() throws Exception {
+        Path html = tmp.resolve("page.html");
+        Process build = new ProcessBuilder(System.getProperty("gdn.node", "node"), "build-page.mjs", html.toString())
+                .directory(BROWSER_DIR.toFile()).redirectErrorStream(true).start();
+        String out = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!build.waitFor(120, TimeUnit.SECONDS) || build.exitValue() != 0) {
+            fail("building the page failed:\n" + out);
+        }
+        byte[] page = Files.readAllBytes(html);
+        pageServer = HttpServer.create(new InetSocketAddress("127.0.0.2", 0), 0);
+        pageServer.createContext("/", ex -> {
+            try (ex) {
+                ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+                ex.getResponseHeaders().set("Cache-Control", "no-store");
+                ex.sendResponseHeaders(200, page.length);
+                ex.getResponseBody().write(page);
+            }
+        });
+        pageServer.start();
+    }
+
+    private String pageUrl() {
+        return "http://127.0.0.2:" + pageServer.getAddress().getPort() + "/page.html";
+    }
+
+    private static void requireInstalled() {
+        List<String> missing = new ArrayList<>();
+        if (!Files.isExecutable(CHROMIUM)) {
+            missing.add(CHROMIUM + " (Debian package chromium)");
+        }
+        for (String pkg : List.of("playwright-core", "@openfeature/web-sdk", "esbuild")) {
+            if (!Files.isDirectory(CLIENT_WEB.resolve("node_modules").resolve(pkg))) {
+                missing.add(CLIENT_WEB.resolve("node_modules").resolve(pkg) + " (npm ci in " + CLIENT_WEB + ")");
+            }
+        }
+        if (!Files.isRegularFile(CLIENT_WEB.resolve("dist").resolve("index.js"))) {
+            missing.add(CLIENT_WEB.resolve("dist/index.js") + " (npm run build in " + CLIENT_WEB + ")");
+        }
+        if (!missing.isEmpty()) {
+            fail("the client-web browser test needs, and ./run-tests installs and builds: " + String.join("; ", missing));
+        }
+    }
+
+    private static void waitFor(String what, java.util.function.BooleanSupplier cond) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                fail("not within 30 s: " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static Map<String, Object> context(String key, String email, String plan, String appVersion) {
+        return ordered("targetingKey", key, "email", email, "plan", plan, "appVersion", appVersion);
+    }
+
+    private static Map<String, Object> tier(String name, String kind, Object url) {
+        return ordered("name", name, "kind", kind, "urls", List.of(url));
+    }
+
+    private static Map<String, Object> flag(String key, String type, Object dflt) {
+        return ordered("key", key, "type", type, "default", dflt);
+    }
+
+    private static Map<String, Object> ordered(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    private static double pct(List<Double> xs, int p) {
+        List<Double> s = new ArrayList<>(xs);
+        s.sort(Double::compare);
+        return s.get(Math.min(s.size() - 1, (int) Math.ceil(s.size() * p / 100.0) - 1));
+    }
+
+    private static Map<String, Object> summary(List<Double> xs) {
+        return ordered("n", xs.size(), "p50", round(pct(xs, 50)), "p99", round(pct(xs, 99)), "max", round(pct(xs, 100)));
+    }
+
+    private static double round(double v) {
+        return Double.parseDouble(String.format(Locale.ROOT, "%.1f", v));
+    }
+}

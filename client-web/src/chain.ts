@@ -1,0 +1,152 @@
+// All failover policy in one place: chain order, per-tier timeout, hedging, per-endpoint breakers,
+// Retry-After, fatal credentials, one overall deadline.
+import type { Settings, TierConfig } from './config.js';
+
+/** The key was refused (401/403): configuration, not an outage; never retried in a storm. */
+export class Fatal extends Error {}
+/** 429/503 with Retry-After: that endpoint is left alone until then. */
+export class Cooling extends Error {
+  constructor(readonly seconds: number, msg: string) {
+    super(msg);
+  }
+}
+/** A good answer that is older than what the page already holds (a lagging tier): try the next. */
+export class Behind<T> extends Error {
+  constructor(readonly answer: T, msg: string) {
+    super(msg);
+  }
+}
+
+export class Endpoint {
+  private failures = 0;
+  private openUntil = 0;
+  private probing = false;
+  constructor(readonly tier: TierConfig, readonly base: string, private readonly s: Settings) {}
+
+  get label(): string {
+    return `${this.tier.name} ${this.base}`;
+  }
+
+  /** Whether to ask it now: closed breaker, or an open one due for its single probe. */
+  take(now: number): boolean {
+    if (now < this.openUntil) return false;
+    if (this.failures >= this.s.breakerFailures) {
+      if (this.probing) return false;
+      this.probing = true;
+    }
+    return true;
+  }
+
+  ok(): void {
+    this.failures = 0;
+    this.probing = false;
+  }
+
+  failed(now: number, coolMs = 0): void {
+    this.probing = false;
+    if (coolMs > 0) {
+      this.openUntil = Math.max(this.openUntil, now + coolMs);
+      return;
+    }
+    if (++this.failures >= this.s.breakerFailures) this.openUntil = now + this.s.breakerOpenMs;
+  }
+
+  /** Lost a race it was not slow in: says nothing about the endpoint. */
+  released(): void {
+    this.probing = false;
+  }
+
+  get state(): string {
+    return this.failures >= this.s.breakerFailures ? (Date.now() < this.openUntil ? 'open' : 'half-open') : 'closed';
+  }
+}
+
+export interface Won<T> {
+  value: T;
+  endpoint: Endpoint;
+}
+
+export class Chain {
+  readonly endpoints: Endpoint[];
+
+  constructor(private readonly s: Settings) {
+    this.endpoints = s.tiers.flatMap((t) => t.urls.map((u) => new Endpoint(t, u.replace(/\/+$/, ''), s)));
+  }
+
+  /**
+   * Asks endpoints in order; the next starts when one fails, or in parallel when one has not answered
+   * within its hedge delay. The first good answer wins and the rest are aborted. Rejects with Fatal
+   * at once, or with an Error listing what each endpoint did.
+   */
+  run<T>(attempt: (e: Endpoint, signal: AbortSignal) => Promise<T>): Promise<Won<T>> {
+    return new Promise((resolve, reject) => {
+      const eps = this.endpoints;
+      const notes: string[] = [];
+      const aborts: AbortController[] = [];
+      let next = 0;
+      let running = 0;
+      let launched = 0;
+      let done = false;
+      const finish = (err: unknown, won?: Won<T>) => {
+        if (done) return;
+        done = true;
+        clearTimeout(deadline);
+        for (const a of aborts) a.abort();
+        if (won) resolve(won);
+        else reject(err);
+      };
+      const deadline = setTimeout(() => finish(new Error(`no tier answered within ${this.s.deadlineMs} ms: ${notes.join('; ')}`)),
+        this.s.deadlineMs);
+      const launch = () => {
+        while (next < eps.length && !done) {
+          const e = eps[next++];
+          if (e.take(Date.now())) return start(e);
+          notes.push(`${e.label}: skipped (breaker or Retry-After)`);
+        }
+        if (running === 0) finish(new Error(`no tier answered: ${notes.join('; ')}`));
+      };
+      const start = (e: Endpoint) => {
+        running++;
+        const mine = ++launched;
+        const abort = new AbortController();
+        aborts.push(abort);
+        const t0 = Date.now();
+        const timeoutMs = e.tier.timeoutMs ?? this.s.timeoutMs;
+        const hedgeMs = e.tier.hedgeMs ?? this.s.hedgeMs;
+        const timer = setTimeout(() => abort.abort(), timeoutMs);
+        const hedge = hedgeMs < timeoutMs ? setTimeout(() => {
+          if (!done && launched === mine) {
+            notes.push(`${e.label}: hedged after ${hedgeMs} ms`);
+            launch();
+          }
+        }, hedgeMs) : undefined;
+        attempt(e, abort.signal).then((value) => {
+          e.ok();
+          finish(null, { value, endpoint: e });
+        }, (err: unknown) => {
+          running--;
+          const took = Date.now() - t0;
+          if (done) {
+            // outrun by a hedge and slower than its hedge delay: too slow for its place in the chain
+            if (took >= hedgeMs) e.failed(Date.now());
+            else e.released();
+            return;
+          }
+          if (err instanceof Fatal) {
+            e.released();
+            return finish(err);
+          }
+          if (err instanceof Cooling) e.failed(Date.now(), err.seconds * 1000);
+          else if (err instanceof Behind) e.released();
+          else e.failed(Date.now());
+          notes.push(`${e.label}: ${abort.signal.aborted && !(err instanceof Behind) ? `timed out after ${timeoutMs} ms` : (err as Error)?.message ?? err}`);
+          launch();
+        }).finally(() => {
+          clearTimeout(timer);
+          clearTimeout(hedge);
+        });
+      };
+      launch();
+    });
+  }
+}

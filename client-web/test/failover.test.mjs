@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { OpenFeature } from '@openfeature/web-sdk';
+import { GdnWebProvider } from '../dist/index.js';
+import { KEY, deadUrl, serving, sleep, tier } from './helpers.mjs';
+
+const open = [];
+after(() => Promise.all(open.map((t) => t.close())));
+async function t(answer) {
+  const x = await tier(answer);
+  open.push(x);
+  return x;
+}
+const base = { clientKey: KEY, cacheMode: 'disabled', changeDetection: 'none' };
+
+test('CDN tiers get the cacheable GET with the canonical base64url context; origins the pinned OFREP POST', async () => {
+  const cdn = await t(() => ({ status: 500 }));
+  const node = await t(serving(7, { banner: 'new' }));
+  const p = new GdnWebProvider({ ...base, tiers: [{ name: 'belt', kind: 'cdn', urls: [cdn.url] }, { name: 'gdn', kind: 'gdn', urls: [node.url] }] });
+  await p.initialize({ targetingKey: 'u1', b: 2, a: { z: 1, y: [1, 'é'] } });
+  assert.equal(cdn.requests[0].method, 'GET');
+  const ctx = '{"a":{"y":[1,"é"],"z":1},"b":2,"targetingKey":"u1"}';
+  assert.equal(cdn.requests[0].url, `/gdn/v1/evaluate/${KEY}/${Buffer.from(ctx).toString('base64url')}`);
+  assert.equal(node.requests[0].method, 'POST');
+  assert.equal(node.requests[0].url, '/ofrep/v1/evaluate/flags');
+  assert.equal(node.requests[0].headers.authorization, `Bearer ${KEY}`);
+  assert.equal(node.requests[0].headers['gdn-ruleset-version'], undefined, 'nothing to pin yet');
+  assert.deepEqual(p.resolveStringEvaluation('banner', 'x'), { value: 'new', variant: 'new', reason: 'STATIC', flagMetadata: {} });
+  // the page view is now on v7: origins are asked for it, and revalidate with the ETag
+  await p.onContextChange({}, { targetingKey: 'u1', b: 2, a: { z: 1, y: [1, 'é'] } });
+  assert.equal(node.requests[1].headers['gdn-ruleset-version'], '7');
+  assert.equal(node.requests[1].headers['if-none-match'], '"e7"');
+  await p.onClose();
+});
+
+test('a refused, a hung and a dead tier: the answer comes from the next, about one hedge delay later', async () => {
+  const hung = await t(() => 'hang');
+  const classic = await t(serving(3, { on: true }));
+  const p = new GdnWebProvider({
+    ...base, hedgeMs: 100, timeoutMs: 5000,
+    tiers: [{ name: 'dead', kind: 'cdn', urls: [await deadUrl()] }, { name: 'hung', kind: 'gdn', urls: [hung.url] },
+      { name: 'classic', kind: 'classic', urls: [classic.url] }],
+  });
+  const t0 = Date.now();
+  await p.initialize({ targetingKey: 'u' });
+  const took = Date.now() - t0;
+  assert.equal(p.resolveBooleanEvaluation('on', false).value, true);
+  assert.ok(took >= 90 && took < 1500, `took ${took} ms`);
+  assert.equal(p.gdnStatus().tier, 'classic');
+  await p.onClose();
+});
+
+test('per-endpoint breakers: a failing endpoint is skipped after three failures, then probed once', async () => {
+  const bad = await t(() => ({ status: 500 }));
+  const good = await t(serving(1, { f: 1 }));
+  const p = new GdnWebProvider({ ...base, breakerOpenMs: 400, hedgeMs: 1500,
+    tiers: [{ name: 'bad', kind: 'gdn', urls: [bad.url] }, { name: 'good', kind: 'classic', urls: [good.url] }] });
+  await p.initialize({});
+  for (let i = 0; i < 5; i++) await p.onContextChange({}, { i });
+  assert.equal(bad.requests.length, 3, 'skipped once open');
+  assert.equal(good.requests.length, 6);
+  assert.equal(p.gdnStatus().endpoints[0].breaker, 'open');
+  await sleep(450);
+  await p.onContextChange({}, { probe: 1 });
+  assert.equal(bad.requests.length, 4, 'one probe after openMs');
+  await p.onClose();
+});
+
+test('Retry-After: a 429 endpoint is left alone for that long', async () => {
+  const limited = await t(() => ({ status: 429, headers: { 'Retry-After': '1' }, body: '{"errorDetails":"slow down"}' }));
+  const other = await t(serving(1, { f: 1 }));
+  const p = new GdnWebProvider({ ...base, tiers: [{ name: 'l', kind: 'gdn', urls: [limited.url] }, { name: 'o', kind: 'classic', urls: [other.url] }] });
+  await p.initialize({});
+  await p.onContextChange({}, { a: 1 });
+  await p.onContextChange({}, { a: 2 });
+  assert.equal(limited.requests.length, 1);
+  await sleep(1050);
+  await p.onContextChange({}, { a: 3 });
+  assert.equal(limited.requests.length, 2);
+  await p.onClose();
+});
+
+test('401 and 403 are fatal: PROVIDER_FATAL at once, no other tier asked, no retries', async () => {
+  const refusing = await t(() => ({ status: 401, body: '{"errorDetails":"unknown API key"}' }));
+  const next = await t(serving(1, { f: 1 }));
+  OpenFeature.setProvider('fatal', new GdnWebProvider({ ...base,
+    tiers: [{ name: 'gdn', kind: 'gdn', urls: [refusing.url] }, { name: 'classic', kind: 'classic', urls: [next.url] }] }));
+  await until(() => OpenFeature.getClient('fatal').providerStatus === 'FATAL');
+  const d = OpenFeature.getClient('fatal').getBooleanDetails('f', false);
+  assert.equal(d.value, false);
+  assert.equal(d.errorCode, 'PROVIDER_FATAL');
+  await sleep(1500);
+  assert.equal(refusing.requests.length, 1, 'no retry storm');
+  assert.equal(next.requests.length, 0, 'a refused key is not an outage: no failover');
+  await OpenFeature.clearProviders();
+});
+
+test('the overall deadline bounds a refresh when every tier hangs', async () => {
+  const hung = await t(() => 'hang');
+  const p = new GdnWebProvider({ ...base, deadlineMs: 600, timeoutMs: 5000, hedgeMs: 100,
+    tiers: [{ name: 'a', kind: 'gdn', urls: [hung.url, hung.url] }, { name: 'b', kind: 'classic', urls: [hung.url] }] });
+  const t0 = Date.now();
+  await assert.rejects(p.initialize({}), /within 600 ms/);
+  const took = Date.now() - t0;
+  assert.ok(took >= 550 && took < 1500, `took ${took} ms`);
+  assert.equal(p.resolveBooleanEvaluation('x', true).errorCode, 'PROVIDER_NOT_READY');
+  await p.onClose();
+});
+
+test('never backwards: a lagging tier with an older version is passed over for the next', async () => {
+  let version = 6;
+  const node = await t(() => ({ headers: { 'GDN-Ruleset-Version': String(version) }, body: serving(version, { v: version })().body }));
+  let cdnUp = false;
+  const laggingCdn = await t(() => (cdnUp ? serving(4, { v: 4 })() : { status: 502 }));
+  const p = new GdnWebProvider({ ...base, tiers: [{ name: 'cdn', kind: 'cdn', urls: [laggingCdn.url] }, { name: 'node', kind: 'gdn', urls: [node.url] }] });
+  await p.initialize({});
+  assert.equal(p.resolveNumberEvaluation('v', 0).value, 6);
+  cdnUp = true; // the CDN comes back with an old answer cached
+  await p.onContextChange({}, { x: 1 });
+  assert.equal(p.resolveNumberEvaluation('v', 0).value, 6, 'the CDN answered v4: passed over for the node');
+  assert.equal(p.gdnStatus().tier, 'node');
+  assert.equal(node.requests.at(-1).headers['gdn-ruleset-version'], '6', 'the node is asked for the pinned version');
+  version = 5; // now every tier is behind the page: it keeps v6 and says it is stale
+  await p.onContextChange({}, { x: 1 });
+  assert.equal(p.resolveNumberEvaluation('v', 0).value, 6);
+  assert.equal(p.gdnStatus().health, 'stale');
+  await p.onClose();
+});
+
+async function until(cond, ms = 3000) {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await sleep(10);
+  }
+}
