@@ -23,10 +23,13 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.gdn.client.Evaluations;
 import dev.gdn.client.GdnClient;
+import dev.gdn.client.TestNode;
 import dev.gdn.client.Tier;
 import dev.gdn.client.TierKind;
 import dev.gdn.client.policy.FailoverPolicy;
 import dev.gdn.ruleset.eval.CompiledRuleset;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -54,15 +57,39 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class FaultTiersTest {
     static final String KEY = "gdn-client-test-key";
+    /** The default hedge delay: the tests about it give their first tier this one. */
     static final Duration HEDGE = Tier.DEFAULT_HEDGE_DELAY;
-    static final Duration TIMEOUT = Tier.DEFAULT_TIMEOUT;
-    /**
-     * The tiers of most tests hedge late (400 ms, not the default 75): a test expects a given tier to
-     * answer, and on a loaded machine a healthy tier sometimes takes longer than 75 ms, which would hand
-     * the call to the next. It also keeps "costs a hedge delay" and "costs nothing" far apart. The tests
-     * about the default hedge delay itself build their tiers with it.
+    /*
+     * Time on a loaded machine. These tests run where other builds keep the CPUs busy (load averages of
+     * 15 to 35 on 2 cores), and a loopback answer that takes 2 ms on a quiet machine now and then takes a
+     * second. So every wall-clock expectation here is one of two kinds:
+     * - a lower bound ("not before the hedge delay"): a busy machine only makes things later;
+     * - a wide gap: what a test tells apart (one hedge delay, or no wait at all, against a tier's
+     *   timeout, a slow answer or another hedge delay) is seconds apart, wider than LOADED_SLACK.
+     * And a tier a test expects to answer is given a hedge delay no stall reaches, so a healthy tier never
+     * loses its race to the next one because the machine was slow for a moment.
      */
-    static final Duration PATIENT_HEDGE = Duration.ofMillis(400);
+    /**
+     * Each tier's timeout and each call's deadline where a test is not about them: a healthy tier always
+     * gets to answer, and "costs a hedge delay, not a timeout" stays a gap of many seconds.
+     */
+    static final Duration PATIENT = Duration.ofSeconds(20);
+    /** What a loaded machine may add to a call; every gap these tests draw is wider. */
+    static final Duration LOADED_SLACK = Duration.ofSeconds(2);
+    /** An injected hang: far beyond every timeout here. */
+    static final int HANG_MS = 60_000;
+    /**
+     * The hedge delay of a tier a test expects to answer that is never hung (the second): the next tier
+     * is asked only when it fails. It costs no wall time, a healthy tier answering long before.
+     */
+    static final Duration PATIENT_HEDGE = Duration.ofSeconds(10);
+    /**
+     * The hedge delay of the first tier, which tests expect to answer and then hang: a healthy answer beats
+     * it however loaded the machine, and a call to the hung tier (which waits for it) stays affordable.
+     */
+    static final Duration FIRST_HEDGE = Duration.ofSeconds(2);
+    /** How long a breaker stays open where a test expects several calls inside the open period to skip the tier. */
+    static final Duration OPEN_FOR = Duration.ofSeconds(4);
     /** Breakers that never open within one test, where a test is not about breakers. */
     static final FailoverPolicy.BreakerSettings LENIENT = new FailoverPolicy.BreakerSettings(100, 100, 100, Duration.ofSeconds(5));
 
@@ -79,7 +106,7 @@ class FaultTiersTest {
         a = tierServer();
         b = tierServer();
         c = tierServer();
-        // One request each first: a cold Jetty on a loaded machine can take longer than a test's deadline.
+        // One request each first: a cold Jetty on a loaded machine is slow to answer its first request.
         try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
             for (WireMockServer s : List.of(a, b, c)) {
                 http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(s.baseUrl() + "/__admin/mappings")).build(),
@@ -143,30 +170,50 @@ class FaultTiersTest {
         s.stubFor(any(anyUrl()).atPriority(1).willReturn(response));
     }
 
+    /** A tier with the default hedge delay and a patient timeout. */
     static Tier tier(String name, TierKind kind, WireMockServer s) {
-        return Tier.of(name, kind, "http://127.0.0.1:" + s.port());
+        return Tier.of(name, kind, "http://127.0.0.1:" + s.port()).withTimeout(PATIENT);
     }
 
     static Tier beltCdn() {
-        return tier("belt-cdn", TierKind.CDN, a).withHedgeDelay(PATIENT_HEDGE);
+        return tier("belt-cdn", TierKind.CDN, a).withHedgeDelay(FIRST_HEDGE);
     }
 
     static Tier gdn() {
         return tier("gdn", TierKind.GDN, b).withHedgeDelay(PATIENT_HEDGE);
     }
 
+    /** The last tier: its hedge delay never matters. */
     static Tier classic() {
         return tier("classic", TierKind.CLASSIC, c);
     }
 
+    /** A client with a patient deadline. */
     GdnClient client(FailoverPolicy.BreakerSettings breakers, Tier... tiers) {
-        GdnClient.Builder builder = GdnClient.builder().clientKey(KEY).breaker(breakers);
+        return client(builder(breakers, tiers));
+    }
+
+    static GdnClient.Builder builder(FailoverPolicy.BreakerSettings breakers, Tier... tiers) {
+        GdnClient.Builder builder = GdnClient.builder().clientKey(KEY).deadline(PATIENT).breaker(breakers);
         for (Tier t : tiers) {
             builder.tier(t);
         }
+        return builder;
+    }
+
+    GdnClient client(GdnClient.Builder builder) {
         GdnClient client = builder.build();
         clients.add(client);
         return client;
+    }
+
+    /**
+     * How many times a tier had its turn in a call (asked, or skipped by its breaker), from the client's
+     * own metrics: settled before the call returns (see FailoverPolicy), unlike a server's request log,
+     * which a cancelled request may still reach later.
+     */
+    static double turns(SimpleMeterRegistry registry, String tier) {
+        return registry.find("gdn.client.attempts").tag("tier", tier).counters().stream().mapToDouble(Counter::count).sum();
     }
 
     static int count(WireMockServer s) {
@@ -240,7 +287,7 @@ class FaultTiersTest {
     void aFastFaultOnTheFirstTierFailsOverAtOnce(FastFault fault) {
         fail(a, fault.response);
         // A long hedge delay on the first tier: an answer well before it proves the failure, not the hedge, moved on.
-        Duration longHedge = Duration.ofSeconds(2);
+        Duration longHedge = PATIENT_HEDGE;
         GdnClient client = client(LENIENT, beltCdn().withHedgeDelay(longHedge), gdn(), classic());
         Timed t = timed(client, CONTEXT);
         assertFresh(V1, "gdn", t.answer());
@@ -263,15 +310,9 @@ class FaultTiersTest {
     @ValueSource(strings = {"hang", "slow"})
     void aHungOrSlowFirstTierCostsAboutOneHedgeDelay(String kind) {
         GdnClient client = client(LENIENT, tier("belt-cdn", TierKind.CDN, a), gdn(), classic()); // the default hedge delay
-        long[] baseline = new long[5];
-        for (int i = 0; i < baseline.length; i++) {
-            Timed t = timed(client, CONTEXT);
-            assertFresh(V1, "belt-cdn", t.answer());
-            baseline[i] = t.millis();
-        }
-        // hang: far beyond the tier timeout; slow: shorter than the timeout, longer than hedge + the next tier's answer
-        int delay = kind.equals("hang") ? 30_000 : 600;
-        int bBefore = count(b); // a slow moment of the machine during the baseline may have hedged to it
+        // hang: far beyond the tier timeout; slow: shorter than the timeout (20 s), and far longer than the
+        // hedge delay plus the next tier's answer, however loaded the machine
+        int delay = kind.equals("hang") ? HANG_MS : 10_000;
         a.stubFor(any(anyUrl()).atPriority(1).willReturn(ok(V1, CONTEXT, "cdn-edge-1").withFixedDelay(delay)));
         long[] took = new long[5];
         for (int i = 0; i < took.length; i++) {
@@ -279,12 +320,15 @@ class FaultTiersTest {
             assertFresh(V1, "gdn", t.answer());
             took[i] = t.millis();
         }
-        long added = median(took) - median(baseline);
-        String figures = kind + ": baseline " + Arrays.toString(baseline) + " ms, faulted " + Arrays.toString(took) + " ms";
+        // What a call costs, on this shared machine: at least the hedge delay, and about that (within what a
+        // loaded machine adds), seconds short of the slow answer, the tier timeout and the next tier's hedge
+        // delay, any of which would mean the hedge did not start the next tier. (The 75 ms figure itself
+        // is measured by the blackhole drill, not by a timed test.)
+        String figures = kind + ": " + Arrays.toString(took) + " ms";
         assertTrue(Arrays.stream(took).min().getAsLong() >= HEDGE.toMillis() - 5, "never before the hedge delay: " + figures);
-        assertTrue(added <= HEDGE.toMillis() + 150, "about one hedge delay added at the median: " + figures);
-        assertTrue(Arrays.stream(took).max().getAsLong() < TIMEOUT.toMillis() / 2, "well under the tier timeout: " + figures);
-        assertEquals(took.length, count(b) - bBefore);
+        assertTrue(median(took) < HEDGE.toMillis() + LOADED_SLACK.toMillis(), "about one hedge delay at the median: " + figures);
+        assertTrue(Arrays.stream(took).max().getAsLong() < Math.min(delay, PATIENT.toMillis()) / 2, "well short of the first tier's answer or timeout: " + figures);
+        assertEquals(took.length, count(b), "the second tier was asked once per call");
         assertEquals(0, count(c));
         // Races lost after the hedge delay count against the tier (FailoverPolicyTest shows the breaker
         // opening); these lenient breakers need 100 calls first, so the tier stays in the chain here.
@@ -310,7 +354,8 @@ class FaultTiersTest {
         try {
             Timed t = timed(client, CONTEXT);
             assertFresh(V1, "belt-cdn", t.answer());
-            assertTrue(t.millis() < 1000, "took " + t.millis() + " ms with the common pool blocked");
+            // Were the client waiting for the blocked pool, it would wait until the deadline (20 s).
+            assertTrue(t.millis() < PATIENT.toMillis() / 2, "took " + t.millis() + " ms with the common pool blocked");
         } finally {
             release.countDown();
             blockers.forEach(java.util.concurrent.CompletableFuture::join);
@@ -319,13 +364,15 @@ class FaultTiersTest {
 
     @Test
     void theFirstTwoTiersHungCostAboutTwoHedgeDelays() {
-        a.stubFor(any(anyUrl()).atPriority(1).willReturn(ok(V1, CONTEXT, "cdn-edge-1").withFixedDelay(30_000)));
-        b.stubFor(any(anyUrl()).atPriority(1).willReturn(ok(V1, CONTEXT, "iad/n1").withFixedDelay(30_000)));
+        a.stubFor(any(anyUrl()).atPriority(1).willReturn(ok(V1, CONTEXT, "cdn-edge-1").withFixedDelay(HANG_MS)));
+        b.stubFor(any(anyUrl()).atPriority(1).willReturn(ok(V1, CONTEXT, "iad/n1").withFixedDelay(HANG_MS)));
         GdnClient client = client(LENIENT, tier("belt-cdn", TierKind.CDN, a), tier("gdn", TierKind.GDN, b), classic()); // default hedges
         Timed t = timed(client, CONTEXT);
         assertFresh(V1, "classic", t.answer());
         assertEquals("classic", t.answer().servedBy());
-        assertTrue(t.millis() >= 2 * HEDGE.toMillis() - 5 && t.millis() < TIMEOUT.toMillis() / 2, "took " + t.millis() + " ms");
+        assertTrue(t.millis() >= 2 * HEDGE.toMillis() - 5, "never before two hedge delays: " + t.millis() + " ms");
+        assertTrue(t.millis() < 2 * HEDGE.toMillis() + LOADED_SLACK.toMillis(), "about two hedge delays, not a tier timeout (20 s): "
+                + t.millis() + " ms");
     }
 
     /**
@@ -341,17 +388,17 @@ class FaultTiersTest {
             Thread acceptor = new Thread(() -> closedAfter.complete(readUntilClosed(hung)), "hung-tier");
             acceptor.setDaemon(true);
             acceptor.start();
-            Tier hungTier = Tier.of("hung", TierKind.GDN, "http://127.0.0.1:" + hung.getLocalPort()).withTimeout(Duration.ofSeconds(5));
-            GdnClient client = GdnClient.builder().clientKey(KEY).deadline(Duration.ofSeconds(6)).breaker(LENIENT)
-                    .tier(hungTier).tier(gdn()).build();
-            clients.add(client);
+            // The default hedge delay and a 20 s timeout: the connection's life tells "closed when the race
+            // was lost" from "closed at the timeout" by many seconds.
+            Tier hungTier = Tier.of("hung", TierKind.GDN, "http://127.0.0.1:" + hung.getLocalPort()).withTimeout(PATIENT);
+            GdnClient client = client(LENIENT, hungTier, gdn());
             assertFresh(V1, "gdn", client.evaluate(CONTEXT));
-            long ms = closedAfter.get(4, TimeUnit.SECONDS);
-            assertTrue(ms < 1000, "the hung connection stayed open " + ms + " ms after the answer");
+            long ms = closedAfter.get(PATIENT.toSeconds() / 2, TimeUnit.SECONDS);
+            assertTrue(ms < LOADED_SLACK.toMillis(), "the hung connection stayed open " + ms + " ms after the answer");
             long t0 = System.nanoTime();
             client.close();
             long closeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-            assertTrue(closeMs < 1000, "close took " + closeMs + " ms");
+            assertTrue(closeMs < LOADED_SLACK.toMillis(), "close took " + closeMs + " ms");
         }
     }
 
@@ -372,12 +419,13 @@ class FaultTiersTest {
     @ParameterizedTest
     @ValueSource(ints = {401, 403})
     void rejectedCredentialsNeverFailOver(int status) throws Exception {
-        GdnClient client = client(LENIENT, beltCdn().withHedgeDelay(Duration.ofSeconds(1)), gdn(), classic());
+        // A hedge delay no loaded machine reaches: the second tier is asked only if the refusal hands the call on.
+        GdnClient client = client(LENIENT, beltCdn().withHedgeDelay(PATIENT_HEDGE), gdn(), classic());
         assertFresh(V1, "belt-cdn", client.evaluate(CONTEXT));
         fail(a, aResponse().withStatus(status).withHeader("Content-Type", "application/json")
                 .withBody("{\"errorDetails\":\"unknown API key\"}"));
         Timed t = timed(client, CONTEXT);
-        Thread.sleep(150);
+        Thread.sleep(500); // time for a wrongly handed-on request to reach the next tier
         Evaluations e = t.answer();
         assertEquals(Evaluations.Freshness.NONE, e.freshness(), "no stale answer hides a configuration error");
         assertTrue(e.flags().isEmpty());
@@ -386,7 +434,7 @@ class FaultTiersTest {
         assertTrue(e.error().contains("unknown API key"), e.error());
         assertEquals(0, count(b), "the second tier is never asked");
         assertEquals(0, count(c), "the third tier is never asked");
-        assertTrue(t.millis() < 500, "took " + t.millis() + " ms");
+        assertTrue(t.millis() < LOADED_SLACK.toMillis(), "at once, not after a hedge delay (10 s): took " + t.millis() + " ms");
     }
 
     // --- request shapes, ETags ---
@@ -451,11 +499,13 @@ class FaultTiersTest {
 
     @Test
     void aFailingTierIsSkippedByItsBreakerAndAHalfOpenProbeBringsTrafficBack() throws Exception {
-        // Long enough that a stall of this loaded machine between two calls does not end it by accident.
-        Duration openFor = Duration.ofMillis(1000);
-        // A long hedge on the first tier: each 503 is seen (not cancelled by a faster hedged answer) however slow this machine is.
-        GdnClient client = client(new FailoverPolicy.BreakerSettings(50, 4, 4, openFor),
-                beltCdn().withHedgeDelay(Duration.ofSeconds(1)), gdn(), classic());
+        // Open for longer than a few calls take on a loaded machine: the calls that expect the tier skipped
+        // all fall inside the open period.
+        Duration openFor = OPEN_FOR;
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        // The first tier's long hedge delay: each 503 is seen (not cancelled by a faster hedged answer) however slow this machine is.
+        GdnClient client = client(builder(new FailoverPolicy.BreakerSettings(50, 4, 4, openFor), beltCdn(), gdn(), classic())
+                .meterRegistry(registry));
         fail(a, aResponse().withStatus(503));
         for (int i = 0; i < 4; i++) {
             assertFresh(V1, "gdn", client.evaluate(CONTEXT));
@@ -482,13 +532,12 @@ class FaultTiersTest {
         Thread.sleep(openFor.toMillis() + 100);
         assertEquals(Evaluations.Freshness.FRESH, client.evaluate(CONTEXT).freshness(), "the probe or the next tier answered");
         assertEquals("CLOSED", probeVerdict(client), () -> String.valueOf(client.status()));
-        Thread.sleep(200); // the request the probe raced with may still be on its way to the second tier
-        int onB = count(b);
+        double gdnTurns = turns(registry, "gdn");
         for (int i = 0; i < 3; i++) {
             assertFresh(V1, "belt-cdn", client.evaluate(CONTEXT));
         }
         assertEquals(4, count(a));
-        assertEquals(onB, count(b), "the second tier is no longer asked");
+        assertEquals(gdnTurns, turns(registry, "gdn"), "the second tier is no longer asked");
     }
 
     /**
@@ -496,7 +545,8 @@ class FaultTiersTest {
      * tier and may still be out when the call returns (up to its hedge delay).
      */
     static String probeVerdict(GdnClient client) throws InterruptedException {
-        for (int i = 0; i < 300 && client.status().endpoints().get(0).breakerState().equals("HALF_OPEN"); i++) {
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (client.status().endpoints().get(0).breakerState().equals("HALF_OPEN") && System.nanoTime() < end) {
             Thread.sleep(10);
         }
         return client.status().endpoints().get(0).breakerState();
@@ -545,43 +595,51 @@ class FaultTiersTest {
 
     @Test
     void aBlackholedTierOpensItsBreakerAndThenCostsNothingProbesIncluded() throws Exception {
-        Duration openFor = Duration.ofMillis(1000);
+        // The blackholed tier's hedge delay: every call before its breaker opens waits for it, and "costs
+        // nothing" (a fraction of it) stays a gap of seconds however loaded the machine.
+        Duration hedge = Duration.ofSeconds(3);
         try (Blackhole hole = new Blackhole()) {
-            GdnClient client = client(new FailoverPolicy.BreakerSettings(50, 4, 4, openFor),
-                    Tier.of("belt-cdn", TierKind.CDN, hole.url()).withHedgeDelay(PATIENT_HEDGE), gdn(), classic());
-            for (int i = 0; i < 4; i++) {
+            GdnClient client = client(new FailoverPolicy.BreakerSettings(50, 2, 2, OPEN_FOR),
+                    Tier.of("belt-cdn", TierKind.CDN, hole.url()).withTimeout(PATIENT).withHedgeDelay(hedge), gdn(), classic());
+            for (int i = 0; i < 2; i++) {
                 Timed t = timed(client, CONTEXT);
                 assertFresh(V1, "gdn", t.answer());
-                assertTrue(t.millis() >= PATIENT_HEDGE.toMillis() - 5, "before the breaker opens, each call waits for the hedge: " + t.millis());
+                assertTrue(t.millis() >= hedge.toMillis() - 5, "before the breaker opens, each call waits for the hedge: " + t.millis());
             }
             assertEquals("OPEN", client.status().endpoints().get(0).breakerState(), () -> String.valueOf(client.status()));
-            assertEquals(4, hole.accepted());
+            // (The kernel completes a connection before the blackhole's thread accepts it: wait for that.)
+            TestNode.waitFor("two connections accepted", () -> hole.accepted() >= 2);
+            assertEquals(2, hole.accepted());
             long[] open = new long[5];
             for (int i = 0; i < open.length; i++) {
                 Timed t = timed(client, CONTEXT);
                 assertFresh(V1, "gdn", t.answer());
                 open[i] = t.millis();
             }
-            assertTrue(median(open) < PATIENT_HEDGE.toMillis() / 4, "an open breaker skips the hung tier: " + Arrays.toString(open) + " ms");
-            assertEquals(4, hole.accepted(), "not asked while open");
+            assertTrue(median(open) < hedge.toMillis() / 4, "an open breaker skips the hung tier: " + Arrays.toString(open) + " ms");
 
             // The open period is over; the tier still black-holes. The probe races the next tier from the start.
-            Thread.sleep(openFor.toMillis() + 100);
+            Thread.sleep(OPEN_FOR.toMillis() + 100);
             Timed probed = timed(client, CONTEXT);
             assertFresh(V1, "gdn", probed.answer());
-            assertTrue(probed.millis() < PATIENT_HEDGE.toMillis() / 2, "the probe cost the call no hedge delay: " + probed.millis() + " ms");
+            assertTrue(probed.millis() < hedge.toMillis() / 2, "the probe cost the call no hedge delay: " + probed.millis() + " ms");
             assertEquals("OPEN", probeVerdict(client), () -> "the failed probe reopened it: " + client.status());
-            assertEquals(5, hole.accepted(), "one probe");
+            // Connections are accepted in the order they were made: once the probe's is in, any made while
+            // the breaker was open would be counted too.
+            TestNode.waitFor("the probe's connection accepted", () -> hole.accepted() >= 3);
+            assertEquals(3, hole.accepted(), "two calls before the breaker opened, none while open, one probe");
         }
     }
 
     @Test
     void aHungTierThatHealsGetsItsTrafficBackThroughAHalfOpenProbe() throws Exception {
         Duration openFor = Duration.ofMillis(1000);
-        GdnClient client = client(new FailoverPolicy.BreakerSettings(50, 4, 4, openFor), beltCdn(),
-                gdn(), classic());
-        a.stubFor(any(anyUrl()).atPriority(1).willReturn(ok(V1, CONTEXT, "cdn-edge-1").withFixedDelay(30_000)));
-        for (int i = 0; i < 4; i++) {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        // Two calls that each wait for the first tier's hedge delay open its breaker.
+        GdnClient client = client(builder(new FailoverPolicy.BreakerSettings(50, 2, 2, openFor), beltCdn(), gdn(), classic())
+                .meterRegistry(registry));
+        a.stubFor(any(anyUrl()).atPriority(1).willReturn(ok(V1, CONTEXT, "cdn-edge-1").withFixedDelay(HANG_MS)));
+        for (int i = 0; i < 2; i++) {
             assertFresh(V1, "gdn", client.evaluate(CONTEXT));
         }
         assertEquals("OPEN", client.status().endpoints().get(0).breakerState(), () -> String.valueOf(client.status()));
@@ -593,12 +651,11 @@ class FaultTiersTest {
         Evaluations probed = client.evaluate(CONTEXT);
         assertEquals(Evaluations.Freshness.FRESH, probed.freshness());
         assertEquals("CLOSED", probeVerdict(client), () -> String.valueOf(client.status()));
-        Thread.sleep(200); // the request the probe raced with may still be on its way to the second tier
-        int onB = count(b);
+        double gdnTurns = turns(registry, "gdn");
         for (int i = 0; i < 3; i++) {
             assertFresh(V1, "belt-cdn", client.evaluate(CONTEXT));
         }
-        assertEquals(onB, count(b), "traffic is back on the first tier");
+        assertEquals(gdnTurns, turns(registry, "gdn"), "traffic is back on the first tier: the second is no longer asked");
     }
 
     // --- metrics ---
@@ -606,11 +663,9 @@ class FaultTiersTest {
     @Test
     void theClientReportsAnswersAttemptsFailoversAndBreakersToTheApplicationsRegistry() throws Exception {
         client(LENIENT, beltCdn(), gdn(), classic()).evaluate(CONTEXT); // warms the tiers up: this test counts exactly
-        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-        GdnClient client = GdnClient.builder().clientKey(KEY).meterRegistry(registry)
-                .breaker(new FailoverPolicy.BreakerSettings(50, 4, 4, Duration.ofSeconds(30)))
-                .tier(beltCdn()).tier(gdn()).tier(classic()).build();
-        clients.add(client);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        GdnClient client = client(builder(new FailoverPolicy.BreakerSettings(50, 4, 4, Duration.ofSeconds(30)), beltCdn(), gdn(), classic())
+                .meterRegistry(registry));
         String aUrl = "http://127.0.0.1:" + a.port();
         assertFresh(V1, "belt-cdn", client.evaluate(CONTEXT));
         assertEquals(1, registry.get("gdn.client.evaluations").tags("tier", "belt-cdn", "freshness", "fresh").timer().count());
@@ -622,7 +677,7 @@ class FaultTiersTest {
 
         // The first tier hangs: it goes its hedge delay without an answer three times (with the first call's
         // success, 3 failures of 4 calls: over 50 %), its breaker opens, and then it is skipped.
-        a.stubFor(any(anyUrl()).atPriority(1).willReturn(ok(V1, CONTEXT, "cdn-edge-1").withFixedDelay(30_000)));
+        a.stubFor(any(anyUrl()).atPriority(1).willReturn(ok(V1, CONTEXT, "cdn-edge-1").withFixedDelay(HANG_MS)));
         for (int i = 0; i < 6; i++) {
             assertFresh(V1, "gdn", client.evaluate(CONTEXT));
         }
@@ -674,19 +729,19 @@ class FaultTiersTest {
 
     @Test
     void whenEveryTierHangsTheDeadlineServesLastKnownGood() {
-        Duration deadline = Duration.ofMillis(400);
-        GdnClient client = GdnClient.builder().clientKey(KEY).deadline(deadline).breaker(LENIENT)
-                .tier(beltCdn()).tier(gdn()).tier(classic()).build();
-        clients.add(client);
+        // Long enough for the first call's healthy answer on a loaded machine; far shorter than the tiers' timeouts (20 s).
+        Duration deadline = Duration.ofSeconds(3);
+        GdnClient client = client(builder(LENIENT, beltCdn(), gdn(), classic()).deadline(deadline));
         assertFresh(V1, "belt-cdn", client.evaluate(CONTEXT));
         for (WireMockServer s : List.of(a, b, c)) {
-            s.stubFor(any(anyUrl()).atPriority(1).willReturn(ok(V1, CONTEXT, "x").withFixedDelay(30_000)));
+            s.stubFor(any(anyUrl()).atPriority(1).willReturn(ok(V1, CONTEXT, "x").withFixedDelay(HANG_MS)));
         }
         Timed t = timed(client, CONTEXT);
         assertEquals(Evaluations.Freshness.STALE, t.answer().freshness());
         assertEquals(expected(V1, CONTEXT), actual(t.answer()));
         assertTrue(t.answer().error().contains("within " + deadline.toMillis() + " ms"), t.answer().error());
-        assertTrue(t.millis() >= deadline.toMillis() - 5 && t.millis() < deadline.toMillis() + 500, "took " + t.millis() + " ms");
+        assertTrue(t.millis() >= deadline.toMillis() - 5 && t.millis() < deadline.toMillis() + LOADED_SLACK.toMillis(),
+                "at the deadline, not a tier's timeout (20 s): took " + t.millis() + " ms");
         Timed none = timed(client, OTHER_CONTEXT);
         assertEquals(Evaluations.Freshness.NONE, none.answer().freshness());
     }
