@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gdn.client.Endpoint;
+import dev.gdn.client.TestNode;
 import dev.gdn.client.Tier;
 import dev.gdn.client.TierKind;
 import java.time.Duration;
@@ -13,34 +14,57 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
-/** The policy on its own: scripted endpoints (futures), no network. */
+/**
+ * The policy on its own: scripted endpoints (futures), no network.
+ *
+ * <p>These tests run on a loaded machine, where a timer or a thread may run a second late. So the
+ * orders that matter are made by hand: an answer that must come first is a future completed before the
+ * attempt returns it ({@link #now}), or completed by the test once the race is where it must be; "costs
+ * no hedge delay" is shown by the call's future being complete when {@code execute} returns, which no
+ * timer could have done. Wall-clock checks are lower bounds ("not before the hedge delay"), or tell apart
+ * things seconds apart (a hedge delay from a tier's timeout).
+ */
 class FailoverPolicyTest {
     static final Duration HEDGE = Duration.ofMillis(50);
+    /** Tier timeouts and deadlines where a test is not about them: no stall of a loaded machine reaches them. */
+    static final Duration PATIENT = Duration.ofSeconds(30);
+    /** What a loaded machine may add to a call; what a timed check tells apart is further apart than this. */
+    static final Duration LOADED_SLACK = Duration.ofSeconds(2);
 
     static List<Tier> chain(String... names) {
         return java.util.Arrays.stream(names).map(n -> tier(n, HEDGE)).toList();
     }
 
     static Tier tier(String name, Duration hedge) {
-        return Tier.of(name, TierKind.GDN, "http://" + name + ".test").withTimeout(Duration.ofSeconds(1)).withHedgeDelay(hedge);
+        return Tier.of(name, TierKind.GDN, "http://" + name + ".test").withTimeout(PATIENT).withHedgeDelay(hedge);
+    }
+
+    static FailoverPolicy policy(List<Tier> tiers, FailoverPolicy.BreakerSettings breakers) {
+        return new FailoverPolicy(tiers, PATIENT, breakers);
     }
 
     static CompletableFuture<String> now(String v) {
         return CompletableFuture.completedFuture(v);
     }
 
-    /** The first endpoint's breaker once a probe raced with the next has its verdict (up to 2 s on a loaded machine). */
+    /** The first endpoint's breaker once a probe raced with the next has its verdict (waited for up to 20 s). */
     static String afterProbe(FailoverPolicy p) throws InterruptedException {
-        for (int i = 0; i < 200 && p.status().get(0).breakerState().equals("HALF_OPEN"); i++) {
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (p.status().get(0).breakerState().equals("HALF_OPEN") && System.nanoTime() < end) {
             Thread.sleep(10);
         }
         return p.status().get(0).breakerState();
+    }
+
+    /** The call's answer, which must be there when execute returns: no timer, hence no hedge delay, was waited for. */
+    static FailoverPolicy.Result<String> atOnce(CompletableFuture<FailoverPolicy.Result<String>> call) throws Exception {
+        assertTrue(call.isDone(), "answered within execute: no hedge delay waited for");
+        return call.get();
     }
 
     /** What each endpoint does when asked: by tier name. */
@@ -50,10 +74,6 @@ class FailoverPolicyTest {
             calls.computeIfAbsent(e.tier().name(), k -> new AtomicInteger()).incrementAndGet();
             return byTier.get(e.tier().name()).apply(e);
         };
-    }
-
-    static CompletableFuture<String> answer(String v, long afterMs) {
-        return CompletableFuture.supplyAsync(() -> v, CompletableFuture.delayedExecutor(afterMs, TimeUnit.MILLISECONDS));
     }
 
     static CompletableFuture<String> hang() {
@@ -67,27 +87,26 @@ class FailoverPolicyTest {
     @Test
     void aHungFirstTierCostsAboutOneHedgeDelayNotItsTimeout() throws Exception {
         Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-        try (FailoverPolicy p = new FailoverPolicy(chain("a", "b"), Duration.ofSeconds(2), FailoverPolicy.BreakerSettings.DEFAULT)) {
+        try (FailoverPolicy p = policy(chain("a", "b"), FailoverPolicy.BreakerSettings.DEFAULT)) {
             long t0 = System.nanoTime();
-            FailoverPolicy.Result<String> r = p.execute(script(Map.of("a", e -> hang(), "b", e -> answer("from-b", 0)), calls)).get();
+            FailoverPolicy.Result<String> r = p.execute(script(Map.of("a", e -> hang(), "b", e -> now("from-b")), calls)).get();
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertEquals("from-b", r.value());
             assertEquals("b", r.servedBy().tier().name());
-            assertTrue(ms >= HEDGE.toMillis() - 5 && ms < 500, "took " + ms + " ms");
+            assertTrue(ms >= HEDGE.toMillis() - 5, "never before the hedge delay: " + ms + " ms");
+            assertTrue(ms < HEDGE.toMillis() + LOADED_SLACK.toMillis(), "a hedge delay, not a's timeout (30 s): " + ms + " ms");
         }
     }
 
     @Test
     void aFastFailureFailsOverAtOnceAndTheFirstGoodAnswerWins() throws Exception {
         Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-        try (FailoverPolicy p = new FailoverPolicy(chain("a", "b", "c"), Duration.ofSeconds(2), FailoverPolicy.BreakerSettings.DEFAULT)) {
-            long t0 = System.nanoTime();
-            FailoverPolicy.Result<String> r = p.execute(script(Map.of(
+        try (FailoverPolicy p = policy(chain("a", "b", "c"), FailoverPolicy.BreakerSettings.DEFAULT)) {
+            FailoverPolicy.Result<String> r = atOnce(p.execute(script(Map.of(
                     "a", e -> fail(new AttemptFailure("HTTP 503")),
-                    "b", e -> answer("from-b", 0),
-                    "c", e -> answer("from-c", 0)), calls)).get();
-            assertEquals("from-b", r.value());
-            assertTrue((System.nanoTime() - t0) / 1_000_000 < HEDGE.toMillis(), "no hedge wait after a fast failure");
+                    "b", e -> now("from-b"),
+                    "c", e -> now("from-c")), calls)));
+            assertEquals("from-b", r.value(), "no hedge wait after a fast failure");
             assertEquals(null, calls.get("c"), "c was never needed");
             assertTrue(r.notes().get(0).contains("HTTP 503"), r.notes().toString());
         }
@@ -96,10 +115,10 @@ class FailoverPolicyTest {
     @Test
     void rejectedCredentialsNeverFailOver() {
         Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-        try (FailoverPolicy p = new FailoverPolicy(chain("a", "b"), Duration.ofSeconds(2), FailoverPolicy.BreakerSettings.DEFAULT)) {
+        try (FailoverPolicy p = policy(chain("a", "b"), FailoverPolicy.BreakerSettings.DEFAULT)) {
             ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> p.execute(script(Map.of(
                     "a", x -> fail(new AttemptFailure.RejectedCredentials(401, "unknown API key")),
-                    "b", x -> answer("from-b", 0)), calls)).get());
+                    "b", x -> now("from-b")), calls)).get());
             assertInstanceOf(AttemptFailure.RejectedCredentials.class, e.getCause());
             assertEquals(null, calls.get("b"));
         }
@@ -108,12 +127,14 @@ class FailoverPolicyTest {
     @Test
     void aDeadEndpointIsSkippedByItsBreakerAndComesBackAfterAHalfOpenProbe() throws Exception {
         Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-        FailoverPolicy.BreakerSettings fast = new FailoverPolicy.BreakerSettings(50, 4, 4, Duration.ofMillis(300));
+        // Open for longer than a loaded machine may take between the breaker opening and the next call.
+        Duration openFor = Duration.ofSeconds(2);
+        FailoverPolicy.BreakerSettings fast = new FailoverPolicy.BreakerSettings(50, 4, 4, openFor);
         AtomicInteger aHealthy = new AtomicInteger(0);
-        try (FailoverPolicy p = new FailoverPolicy(chain("a", "b"), Duration.ofSeconds(2), fast)) {
+        try (FailoverPolicy p = policy(chain("a", "b"), fast)) {
             Function<Endpoint, CompletableFuture<String>> s = script(Map.of(
-                    "a", e -> aHealthy.get() == 1 ? answer("from-a", 0) : fail(new AttemptFailure("connection reset")),
-                    "b", e -> answer("from-b", 0)), calls);
+                    "a", e -> aHealthy.get() == 1 ? now("from-a") : fail(new AttemptFailure("connection reset")),
+                    "b", e -> now("from-b")), calls);
             for (int i = 0; i < 4; i++) {
                 assertEquals("from-b", p.execute(s).get().value());
             }
@@ -125,7 +146,7 @@ class FailoverPolicyTest {
             assertTrue(skipped.notes().get(0).contains("circuit open"), skipped.notes().toString());
 
             aHealthy.set(1);
-            Thread.sleep(350);
+            Thread.sleep(openFor.toMillis() + 50);
             assertEquals("from-a", p.execute(s).get().value(), "the half-open probe brings traffic back");
             assertEquals("CLOSED", p.status().get(0).breakerState());
         }
@@ -134,10 +155,10 @@ class FailoverPolicyTest {
     @Test
     void rateLimitedEndpointsAreSkippedUntilRetryAfter() throws Exception {
         Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-        try (FailoverPolicy p = new FailoverPolicy(chain("a", "b"), Duration.ofSeconds(2), FailoverPolicy.BreakerSettings.DEFAULT)) {
+        try (FailoverPolicy p = policy(chain("a", "b"), FailoverPolicy.BreakerSettings.DEFAULT)) {
             Function<Endpoint, CompletableFuture<String>> s = script(Map.of(
                     "a", e -> fail(new AttemptFailure.RateLimited(Duration.ofSeconds(30), "HTTP 429")),
-                    "b", e -> answer("from-b", 0)), calls);
+                    "b", e -> now("from-b")), calls);
             assertEquals("from-b", p.execute(s).get().value());
             assertEquals("from-b", p.execute(s).get().value());
             assertEquals(1, calls.get("a").get(), "a is not asked again within its Retry-After");
@@ -155,14 +176,15 @@ class FailoverPolicyTest {
                     () -> p.execute(script(Map.of("a", x -> hang(), "b", x -> hang()), calls)).get());
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertInstanceOf(TimeoutException.class, e.getCause());
-            assertTrue(ms >= 190 && ms < 1000, "took " + ms + " ms");
+            assertTrue(ms >= 190, "not before the deadline: " + ms + " ms");
+            assertTrue(ms < 200 + LOADED_SLACK.toMillis(), "at the deadline, not at the tiers' timeout (30 s): " + ms + " ms");
         }
     }
 
     @Test
     void everyEndpointFailingEndsWithEveryReason() {
         Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-        try (FailoverPolicy p = new FailoverPolicy(chain("a", "b"), Duration.ofSeconds(2), FailoverPolicy.BreakerSettings.DEFAULT)) {
+        try (FailoverPolicy p = policy(chain("a", "b"), FailoverPolicy.BreakerSettings.DEFAULT)) {
             ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> p.execute(script(Map.of(
                     "a", x -> fail(new AttemptFailure("HTTP 500")),
                     "b", x -> fail(new AttemptFailure("malformed body"))), calls)).get());
@@ -175,16 +197,14 @@ class FailoverPolicyTest {
     void aTierThatKeepsLosingToItsHedgeGetsItsBreakerOpened() throws Exception {
         Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
         FailoverPolicy.BreakerSettings fast = new FailoverPolicy.BreakerSettings(50, 4, 4, Duration.ofSeconds(30));
-        try (FailoverPolicy p = new FailoverPolicy(chain("a", "b"), Duration.ofSeconds(2), fast)) {
-            Function<Endpoint, CompletableFuture<String>> s = script(Map.of("a", e -> hang(), "b", e -> answer("from-b", 0)), calls);
+        try (FailoverPolicy p = policy(chain("a", "b"), fast)) {
+            Function<Endpoint, CompletableFuture<String>> s = script(Map.of("a", e -> hang(), "b", e -> now("from-b")), calls);
             for (int i = 0; i < 4; i++) {
                 assertEquals("from-b", p.execute(s).get().value());
             }
-            Thread.sleep(50); // the cancelled losers are recorded as they finish
+            // (each overdue loser is judged before its call's answer is seen)
             assertEquals("OPEN", p.status().get(0).breakerState());
-            long t0 = System.nanoTime();
-            assertEquals("from-b", p.execute(s).get().value());
-            assertTrue((System.nanoTime() - t0) / 1_000_000 < HEDGE.toMillis(), "a skipped tier costs no hedge delay");
+            assertEquals("from-b", atOnce(p.execute(s)).value(), "a skipped tier costs no hedge delay");
             assertEquals(4, calls.get("a").get());
         }
     }
@@ -194,7 +214,7 @@ class FailoverPolicyTest {
         Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
         Duration openFor = Duration.ofMillis(300);
         FailoverPolicy.BreakerSettings fast = new FailoverPolicy.BreakerSettings(50, 4, 4, openFor);
-        try (FailoverPolicy p = new FailoverPolicy(chain("a", "b"), Duration.ofSeconds(2), fast)) {
+        try (FailoverPolicy p = policy(chain("a", "b"), fast)) {
             Function<Endpoint, CompletableFuture<String>> s = script(Map.of("a", e -> hang(), "b", e -> now("from-b")), calls);
             for (int i = 0; i < 4; i++) {
                 assertEquals("from-b", p.execute(s).get().value());
@@ -202,12 +222,9 @@ class FailoverPolicyTest {
             assertEquals("OPEN", p.status().get(0).breakerState());
 
             Thread.sleep(openFor.toMillis() + 50);
-            long t0 = System.nanoTime();
-            FailoverPolicy.Result<String> probed = p.execute(s).get();
-            long ms = (System.nanoTime() - t0) / 1_000_000;
+            FailoverPolicy.Result<String> probed = atOnce(p.execute(s)); // the probe raced b from the start: no hedge delay
             assertEquals("from-b", probed.value());
             assertEquals(5, calls.get("a").get(), "the open period is over: a is probed");
-            assertTrue(ms < HEDGE.toMillis(), "the probe raced b from the start, so it cost no hedge delay: " + ms + " ms");
             assertTrue(probed.notes().get(0).contains("probed alongside"), probed.notes().toString());
             // The probe is given its hedge delay to answer; still hung, it is cancelled and counted.
             assertEquals("OPEN", afterProbe(p), "a failed probe opens the breaker again");
@@ -219,22 +236,28 @@ class FailoverPolicyTest {
         Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
         Duration openFor = Duration.ofMillis(300);
         FailoverPolicy.BreakerSettings fast = new FailoverPolicy.BreakerSettings(50, 4, 4, openFor);
-        AtomicInteger aHealthy = new AtomicInteger(0);
-        Duration aHedge = Duration.ofMillis(500);
-        try (FailoverPolicy p = new FailoverPolicy(List.of(tier("a", aHedge), tier("b", HEDGE)), Duration.ofSeconds(2), fast)) {
-            Function<Endpoint, CompletableFuture<String>> s = script(Map.of(
-                    // healed: answers well within its 500 ms hedge delay, but after b
-                    "a", e -> aHealthy.get() == 1 ? answer("from-a", 15) : hang(),
-                    "b", e -> now("from-b")), calls);
+        // What a does when asked: fail at once (that opens its breaker), then, healed, whatever the test hands it.
+        java.util.concurrent.atomic.AtomicReference<java.util.function.Supplier<CompletableFuture<String>>> aDoes =
+                new java.util.concurrent.atomic.AtomicReference<>(() -> fail(new AttemptFailure("connection reset")));
+        // a's hedge delay: longer than a loaded machine takes between b's win and the test answering for a.
+        Duration aHedge = Duration.ofSeconds(10);
+        try (FailoverPolicy p = policy(List.of(tier("a", aHedge), tier("b", HEDGE)), fast)) {
+            Function<Endpoint, CompletableFuture<String>> s = script(Map.of("a", e -> aDoes.get().get(), "b", e -> now("from-b")), calls);
             for (int i = 0; i < 4; i++) {
                 assertEquals("from-b", p.execute(s).get().value());
             }
             assertEquals("OPEN", p.status().get(0).breakerState());
 
-            aHealthy.set(1);
+            // Healed: the probe answers after b (which answers at once), well within its hedge delay.
+            CompletableFuture<String> probe = new CompletableFuture<>();
+            aDoes.set(() -> probe);
             Thread.sleep(openFor.toMillis() + 50);
             assertEquals("from-b", p.execute(s).get().value(), "b answered first");
+            assertEquals(5, calls.get("a").get(), "a was probed");
+            assertEquals("HALF_OPEN", p.status().get(0).breakerState(), "the probe is still out, given its hedge delay");
+            probe.complete("from-a");
             assertEquals("CLOSED", afterProbe(p), "the probe's own answer closed the breaker");
+            aDoes.set(() -> now("from-a"));
             int bCalls = calls.get("b").get();
             assertEquals("from-a", p.execute(s).get().value(), "traffic is back on a");
             assertEquals(bCalls, calls.get("b").get(), "b is no longer asked");
@@ -245,14 +268,17 @@ class FailoverPolicyTest {
     void aSlowTierThatStillAnswersFirstIsNotHeldAgainstIt() throws Exception {
         Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
         FailoverPolicy.BreakerSettings fast = new FailoverPolicy.BreakerSettings(50, 4, 4, Duration.ofSeconds(30));
-        // b's own hedge delay is long, so that a slow moment of the machine cannot make it overdue before a answers.
-        try (FailoverPolicy p = new FailoverPolicy(List.of(tier("a", HEDGE), tier("b", Duration.ofMillis(900))), Duration.ofSeconds(2),
-                fast)) {
-            // a answers after its hedge delay, b (asked by the hedge) never: a is the best there is.
-            Function<Endpoint, CompletableFuture<String>> s = script(Map.of(
-                    "a", e -> answer("from-a", HEDGE.toMillis() + 30), "b", e -> hang()), calls);
+        // b's own hedge delay is long: a loaded machine never makes it overdue before the test has a answer.
+        try (FailoverPolicy p = policy(List.of(tier("a", HEDGE), tier("b", PATIENT.dividedBy(2))), fast)) {
             for (int i = 0; i < 6; i++) {
-                assertEquals("from-a", p.execute(s).get().value());
+                // a answers after its hedge delay, once the hedge has asked b; b never answers: a is the best there is.
+                CompletableFuture<String> aAnswer = new CompletableFuture<>();
+                Function<Endpoint, CompletableFuture<String>> s = script(Map.of("a", e -> aAnswer, "b", e -> hang()), calls);
+                CompletableFuture<FailoverPolicy.Result<String>> call = p.execute(s);
+                int asked = i + 1;
+                TestNode.waitFor("the hedge asked b", () -> calls.containsKey("b") && calls.get("b").get() == asked);
+                aAnswer.complete("from-a");
+                assertEquals("from-a", call.get().value());
             }
             assertEquals("CLOSED", p.status().get(0).breakerState(), "a won every race");
             assertEquals("CLOSED", p.status().get(1).breakerState(), "b, the hedge a beat, was not needed: not judged");
