@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { GdnWebProvider } from '../dist/index.js';
-import { KEY, MemoryStorage, deadUrl, recorder, serving, tier, until } from './helpers.mjs';
+import { KEY, MemoryStorage, deadUrl, recorder, resolvesWithin, serving, tier, until } from './helpers.mjs';
 
 const open = [];
 after(() => Promise.all(open.map((t) => t.close())));
@@ -27,13 +27,19 @@ test('local-cache-first: a page that loads with every tier down shows the last g
   assert.ok(!entry.includes('ada'), 'the targeting key is stored only as a hash');
   assert.equal(e.rulesetVersion, 3);
 
-  const down = await deadUrl();
-  const p = new GdnWebProvider({ ...base, tiers: [{ name: 'gdn', kind: 'gdn', urls: [down] }], platform: { storage } });
+  // Every tier down, and its failure held back until the test lets it out: initialize must not wait for it.
+  let outage;
+  const held = new Promise((r) => (outage = r));
+  const down = await tier(() => held.then(() => ({ status: 503 })));
+  open.push(down);
+  const p = new GdnWebProvider({ ...base, deadlineMs: 60000, tiers: [{ name: 'gdn', kind: 'gdn', urls: [down.url] }], platform: { storage } });
   const events = recorder(p);
-  const t0 = Date.now();
-  await p.initialize({ targetingKey: 'ada', plan: 'pro' });
-  assert.ok(Date.now() - t0 < 100, 'initialize returned without waiting for the network');
+  // Waiting for the network would take until the outage is let out, or the deadline (60 s).
+  assert.ok(await resolvesWithin(p.initialize({ targetingKey: 'ada', plan: 'pro' }), 10000),
+    'initialize returned without waiting for the network');
   assert.deepEqual(p.resolveStringEvaluation('banner', 'x'), { value: 'v3', variant: 'v3', reason: 'CACHED', flagMetadata: {} });
+  await until('the background refresh asked the tier', () => down.requests.length === 1);
+  outage();
   await until('STALE after the background refresh fails', () => events.some((x) => x.type === 'PROVIDER_STALE'));
   assert.equal(p.resolveBooleanEvaluation('beta', false).value, true, 'still served');
   await p.onClose();
@@ -98,7 +104,7 @@ test('a provider that started with every tier down becomes READY when one answer
   const events = recorder(p);
   await assert.rejects(p.initialize({}));
   up = true;
-  await until('READY after recovery', () => events.some((e) => e.type === 'PROVIDER_READY'), 5000);
+  await until('READY after recovery', () => events.some((e) => e.type === 'PROVIDER_READY'));
   assert.equal(p.resolveStringEvaluation('f', '').value, 'x');
   await p.onClose();
 });

@@ -13,8 +13,9 @@ export function bulk(version, flags, streams) {
 }
 
 /**
- * A tier: `answer(req, body)` returns {status, headers, body}, or 'hang' to never answer. Every
- * request is recorded (method, url, headers).
+ * A tier: `answer(req, body)` returns {status, headers, body}, or 'hang' to never answer, or a promise
+ * of either (an answer the test releases when it chooses). Every request is recorded (method, url,
+ * headers).
  */
 export async function tier(answer) {
   const requests = [];
@@ -22,10 +23,10 @@ export async function tier(answer) {
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
-    req.on('end', () => {
+    req.on('end', async () => {
       requests.push({ method: req.method, url: req.url, headers: req.headers, body });
-      const a = answer(req, body, requests.length);
-      if (a === 'hang') return;
+      const a = await answer(req, body, requests.length);
+      if (a === 'hang' || res.destroyed) return;
       res.writeHead(a.status ?? 200, { 'Content-Type': 'application/json', ...a.headers });
       res.end(a.body ?? '');
     });
@@ -91,7 +92,22 @@ export class FakeDocument {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-export async function until(what, cond, ms = 3000) {
+/** Whether the promise settles (resolved) within ms; its timer never outlives it. */
+export async function resolvesWithin(promise, ms) {
+  let timer;
+  const late = new Promise((r) => (timer = setTimeout(() => r(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Waits for a condition. The budget is generous: these tests run on loaded machines, where a timer or
+ * an answer may come a second late; a condition that never comes still fails the test.
+ */
+export async function until(what, cond, ms = 20000) {
   const end = Date.now() + ms;
   while (!(await cond())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
