@@ -83,7 +83,7 @@ test('a broken or silent stream moves to the next origin, and the reconnect re-f
   const first = FakeEventSource.last();
   first.open();
   first.error(); // the node died
-  await until('a second EventSource', () => FakeEventSource.all.length === 2, 3000);
+  await until('a second EventSource', () => FakeEventSource.all.length === 2);
   const second = FakeEventSource.last();
   assert.equal(second.url, `${w.b.url}/gdn/v1/events/${KEY}`, 'the next origin');
   state.version = 2;
@@ -92,7 +92,7 @@ test('a broken or silent stream moves to the next origin, and the reconnect re-f
   await until('a re-fetch after the reconnect', () => w.cdn.requests.length > before);
   await until('v2', () => p.resolveStringEvaluation('banner', '').value === 'v2');
   // black-holed: no heartbeat within streamStallMs
-  await until('a third EventSource after the stall', () => FakeEventSource.all.length === 3, 3000);
+  await until('a third EventSource after the stall', () => FakeEventSource.all.length === 3);
   assert.ok(second.closed);
   await p.onClose();
 });
@@ -106,7 +106,7 @@ test('a hidden tab closes its stream after inactivityDelaySec; back, it reconnec
   const es = FakeEventSource.last();
   es.open();
   doc.set('hidden');
-  await until('closed after 1 s hidden', () => es.closed, 3000);
+  await until('closed after 1 s hidden', () => es.closed);
   state.version = 3;
   state.held = [1, 3];
   const before = w.cdn.requests.length;
