@@ -57,6 +57,8 @@ final class ClassicCommand implements Callable<Integer> {
 
     @Mixin
     CdnPurgeOption cdnPurge;
+
+    @Mixin
     EventStreamArgs events;
 
     @Override

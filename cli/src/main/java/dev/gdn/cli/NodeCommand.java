@@ -86,6 +86,8 @@ final class NodeCommand implements Callable<Integer> {
 
     @Mixin
     CdnPurgeOption cdnPurge;
+
+    @Mixin
     EventStreamArgs events;
 
     @Override
