@@ -75,7 +75,7 @@ final class InspectCommand implements Callable<Integer> {
         }
         Ruleset r;
         try {
-            r = Ruleset.parseFrom(payload);
+            r = Envelopes.parseRuleset(payload);
         } catch (InvalidProtocolBufferException e) {
             throw new CliException(ExitCodes.BAD_INPUT, file + ": payload is not a ruleset: " + e.getMessage());
         }

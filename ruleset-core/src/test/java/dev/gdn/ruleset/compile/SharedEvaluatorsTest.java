@@ -107,6 +107,21 @@ class SharedEvaluatorsTest {
         assertEquals("off", res.variant(), res::toString); // 59 negations of true
     }
 
+    /** The deepest rules the compiler accepts (directly, or through $refs) survive signing, verifying and loading. */
+    @Test
+    void deepRulesSurviveTheSignedArtifact() throws Exception {
+        String direct = "{\"flags\": {\"f\": {\"state\": \"ENABLED\", \"variants\": {\"true\": 1, \"false\": 0}, \"targeting\": "
+                + "{\"!\": ".repeat(120) + "true" + "}".repeat(120) + "}}}";
+        for (FlagSet fs : List.of(assertCompiles(HostileFlagFiles.refChain(126)), assertCompiles(direct))) {
+            dev.gdn.ruleset.envelope.SigningKey key = dev.gdn.ruleset.envelope.SigningKey.generate();
+            Ruleset r = fs.toRuleset("e", 1, 0, List.of());
+            Ruleset back = dev.gdn.ruleset.envelope.Envelopes.verifyRuleset(dev.gdn.ruleset.envelope.Envelopes.sign(r, key).toByteArray(),
+                    dev.gdn.ruleset.envelope.TrustedKeys.of(key.publicKey()));
+            assertEquals(r, back);
+            assertFalse(CompiledRuleset.of(back).evaluate("f", EvaluationContext.of(Map.of("x", true)), 0).isError());
+        }
+    }
+
     @Test
     void cyclesAreFoundWithoutRecursion() {
         StringBuilder sb = new StringBuilder("{\"$evaluators\": {");
