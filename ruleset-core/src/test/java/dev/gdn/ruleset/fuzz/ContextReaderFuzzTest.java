@@ -12,7 +12,7 @@ import dev.gdn.ruleset.ofrep.OfrepJson;
  * double are refused (a 400 naming the line and column), never read as Infinity.
  */
 class ContextReaderFuzzTest {
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void parseRequest(byte[] body) {
         EvaluationContext ctx;
         try {

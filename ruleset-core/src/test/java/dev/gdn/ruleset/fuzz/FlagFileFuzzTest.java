@@ -20,7 +20,7 @@ class FlagFileFuzzTest {
     private static final EvaluationContext CONTEXT = EvaluationContext.of(Map.of("targetingKey", "user-1",
             "email", "a@example.com", "version", "1.2.3", "x", 1L, "tier", "premium", "list", List.of(1L, 2L, 3L)));
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void compile(byte[] data) throws Exception {
         CompileReport report = FlagdCompiler.check(data);
         for (CompileProblem p : report.problems()) {

@@ -29,7 +29,7 @@ class EnvelopeFuzzTest {
     private static final Ruleset RULESET = Ruleset.newBuilder().setEnvironmentId("prod").setVersion(7).build();
     private static final byte[] SIGNED_RULESET = Envelopes.sign(RULESET, KEY).toByteArray();
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void verify(FuzzedDataProvider data) {
         boolean index = data.consumeBoolean();
         byte[] bytes;
