@@ -18,7 +18,7 @@ class ContextReaderFuzzTest {
         try {
             ctx = OfrepJson.parseRequest(body);
         } catch (InvalidContextException e) {
-            Messages.assertClean(e.getMessage());
+            Messages.assertClean(e.getMessage(), body);
             return;
         }
         BulkEtag.of("fuzz", 1, ctx.attributes(), null); // what every bulk request computes next

@@ -27,7 +27,7 @@ class FlagFileFuzzTest {
             if (!p.pointer().isEmpty() && !p.pointer().startsWith("/")) {
                 throw new AssertionError("not a JSON pointer: " + p);
             }
-            Messages.assertClean(p.message());
+            Messages.assertClean(p.message(), data);
         }
         if (report.hasErrors()) {
             return;
