@@ -75,7 +75,7 @@ final class InspectCommand implements Callable<Integer> {
         }
         Ruleset r;
         try {
-            r = Ruleset.parseFrom(payload);
+            r = Envelopes.parseRuleset(payload);
         } catch (InvalidProtocolBufferException e) {
             throw new CliException(ExitCodes.BAD_INPUT, file + ": payload is not a ruleset: " + e.getMessage());
         }
@@ -110,6 +110,12 @@ final class InspectCommand implements Callable<Integer> {
         for (dev.gdn.ruleset.proto.CompileWarning w : r.getWarningsList()) {
             out.printf("    %s: warning: %s%n", w.getPointer(), w.getMessage());
         }
+        if (r.getEvaluatorsCount() > 0) {
+            out.printf("evaluators (%d, shared by every $ref)%n", r.getEvaluatorsCount());
+            for (dev.gdn.ruleset.proto.Evaluator e : r.getEvaluatorsList()) {
+                out.printf("  %s: %s%n", e.getName(), JsonWriter.toJson(RuleJson.toJson(e.getRule(), r.getEvaluatorsList())));
+            }
+        }
         out.printf("flags (%d)%n", r.getFlagsCount());
         for (Flag f : r.getFlagsList()) {
             StringBuilder variants = new StringBuilder();
@@ -123,7 +129,7 @@ final class InspectCommand implements Callable<Integer> {
                     f.hasDefaultVariant() ? f.getDefaultVariant() : "(none)");
             out.printf("    variants:  %s%n", variants);
             if (f.hasTargeting()) {
-                out.printf("    targeting: %s%n", JsonWriter.toJson(RuleJson.toJson(f.getTargeting())));
+                out.printf("    targeting: %s%n", JsonWriter.toJson(RuleJson.toJson(f.getTargeting(), r.getEvaluatorsList())));
             }
             if (!f.getTargetingError().isEmpty()) {
                 out.printf("    targeting: PARSE_ERROR on every evaluation: %s%n", f.getTargetingError());

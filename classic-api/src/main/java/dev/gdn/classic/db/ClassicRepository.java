@@ -380,7 +380,7 @@ public final class ClassicRepository {
 
     private static Ruleset parse(byte[] bytes) {
         try {
-            return Ruleset.parseFrom(bytes);
+            return dev.gdn.ruleset.envelope.Envelopes.parseRuleset(bytes);
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("a stored ruleset does not parse: " + e.getMessage(), e);
         }

@@ -6,6 +6,7 @@ import dev.gdn.ruleset.json.JsonPointer;
 import dev.gdn.ruleset.json.JsonReadException;
 import dev.gdn.ruleset.json.JsonReader;
 import dev.gdn.ruleset.proto.ArrayExpr;
+import dev.gdn.ruleset.proto.Evaluator;
 import dev.gdn.ruleset.proto.Expr;
 import dev.gdn.ruleset.proto.Flag;
 import dev.gdn.ruleset.proto.FlagState;
@@ -45,6 +46,14 @@ import java.util.TreeMap;
 public final class FlagdCompiler {
     /** Flag files may nest rules deeper than evaluation contexts may nest data. */
     static final int MAX_FILE_DEPTH = 128;
+    /** Operation levels a rule may nest, counted through {@code $ref}: evaluation recursion stays far from the stack's end. */
+    static final int MAX_RULE_DEPTH = 128;
+    /**
+     * Operations and values one rule may expand to, counted through {@code $ref} (each counts the whole rule it
+     * names): what a single evaluation can visit outside loops. Real rules have hundreds; a chain of
+     * evaluators each naming the next several times ("billion laughs") has astronomically many.
+     */
+    static final long MAX_RULE_NODES = 100_000;
     /** flagd's bound on fractional weights and on their sum (so {@code hash * total} fits in a signed long). */
     static final long MAX_FRACTIONAL_WEIGHT = Integer.MAX_VALUE;
 
@@ -56,7 +65,7 @@ public final class FlagdCompiler {
     private final Set<CompileProblem> problems = new LinkedHashSet<>();
     private Map<String, Object> evaluatorSources = Map.of();
     private final Map<String, CompiledEvaluator> evaluators = new HashMap<>();
-    private final Deque<String> refStack = new ArrayDeque<>();
+    private final List<Evaluator> evaluatorTable = new ArrayList<>();
 
     private FlagdCompiler() {
     }
@@ -122,6 +131,7 @@ public final class FlagdCompiler {
             error("/$evaluators", "must be an object of named rules, not " + describe(evals));
         }
         Map<String, Object> setMetadata = metadata(root.get("metadata"), "/metadata");
+        compileEvaluators();
 
         List<Flag> flags = new ArrayList<>();
         Object flagsNode = root.get("flags");
@@ -138,16 +148,12 @@ public final class FlagdCompiler {
                 }
             }
         }
-        // Evaluators no flag uses are still checked: a broken one is a bug waiting for its first $ref.
-        for (String name : evaluatorSources.keySet()) {
-            evaluator(name, JsonPointer.append("/$evaluators", name));
-        }
         List<CompileProblem> all = sortedByPointer(problems);
         if (all.stream().anyMatch(CompileProblem::isError)) {
             return new CompileReport(all, null);
         }
         List<CompileProblem> warnings = all;
-        return new CompileReport(all, new FlagSet(flags, ProtoValues.toProtoObject(setMetadata), sourceSha256, warnings));
+        return new CompileReport(all, new FlagSet(flags, evaluatorTable, ProtoValues.toProtoObject(setMetadata), sourceSha256, warnings));
     }
 
     /** Problems in document order of their pointers (flags are compiled in key order, evaluators on first use). */
@@ -181,11 +187,21 @@ public final class FlagdCompiler {
     private static final class RuleState {
         /** Why the rule cannot be evaluated at all (flag evaluates to PARSE_ERROR), or null. */
         String parseError;
+        /** The level being compiled, and the deepest reached, counted through $ref. */
+        int depth;
+        int maxDepth;
+        /** Expressions visited, counted through $ref (saturating), and whether a named evaluator alone was too big. */
+        long nodes;
+        boolean refTooBig;
 
         void cannotEvaluate(String why) {
             if (parseError == null) {
                 parseError = why;
             }
+        }
+
+        void add(long n) {
+            nodes = Math.min(nodes + n, Long.MAX_VALUE / 4);
         }
     }
 
@@ -194,13 +210,119 @@ public final class FlagdCompiler {
     }
 
     /**
-     * An {@code $evaluators} entry, compiled once.
+     * An {@code $evaluators} entry, compiled once: {@code $ref}s to it are {@code Expr.evaluator = index}.
      *
-     * @param expr       null when the entry is part of a cycle (a file error)
      * @param parseError why it cannot be evaluated, or null
      * @param results    the literals it may return
+     * @param depth      the levels it nests, through its own $refs
+     * @param nodes      the expressions it expands to, through its own $refs
      */
-    private record CompiledEvaluator(Expr expr, String parseError, List<ResultLiteral> results) {
+    private record CompiledEvaluator(int index, String parseError, List<ResultLiteral> results, int depth, long nodes) {
+    }
+
+    /** A {@code {"$ref": target}} inside an evaluator, at {@code pointer} (the $ref's own). */
+    private record RefSite(String target, String pointer) {
+    }
+
+    /**
+     * Compiles every {@code $evaluators} entry once, each after the entries it names (found by an explicit-stack
+     * depth-first walk, so a chain of any length cannot exhaust the stack); a $ref that closes a cycle is a
+     * file error. Evaluators no flag uses are checked too: a broken one is a bug waiting for its first $ref.
+     */
+    private void compileEvaluators() {
+        Map<String, List<RefSite>> refs = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : evaluatorSources.entrySet()) {
+            List<RefSite> sites = new ArrayList<>();
+            collectRefs(e.getValue(), JsonPointer.append("/$evaluators", e.getKey()), sites);
+            refs.put(e.getKey(), sites);
+        }
+        Map<String, Boolean> done = new HashMap<>(); // false: on the current path
+        List<String> order = new ArrayList<>();
+        for (String root : refs.keySet()) {
+            if (done.containsKey(root)) {
+                continue;
+            }
+            Deque<String> path = new ArrayDeque<>();
+            Deque<Integer> next = new ArrayDeque<>();
+            path.push(root);
+            next.push(0);
+            done.put(root, false);
+            while (!path.isEmpty()) {
+                String current = path.peek();
+                int i = next.pop();
+                List<RefSite> sites = refs.get(current);
+                if (i < sites.size()) {
+                    next.push(i + 1);
+                    RefSite site = sites.get(i);
+                    Boolean state = done.get(site.target());
+                    if (state == null) {
+                        done.put(site.target(), false);
+                        path.push(site.target());
+                        next.push(0);
+                    } else if (!state) {
+                        error(site.pointer(), "$ref cycle: " + cycle(path, site.target()));
+                    }
+                } else {
+                    path.pop();
+                    done.put(current, true);
+                    order.add(current);
+                }
+            }
+        }
+        for (String name : order) {
+            compileEvaluator(name);
+        }
+    }
+
+    /** The {@code $ref}s a rule contains (where compiling it would follow them), to evaluators that exist. */
+    @SuppressWarnings("unchecked")
+    private void collectRefs(Object node, String ptr, List<RefSite> out) {
+        if (node instanceof Map && ((Map<String, Object>) node).size() == 1) {
+            Map.Entry<String, Object> op = ((Map<String, Object>) node).entrySet().iterator().next();
+            String opPtr = JsonPointer.append(ptr, op.getKey());
+            if ("$ref".equals(op.getKey())) {
+                if (op.getValue() instanceof String && evaluatorSources.containsKey(op.getValue())) {
+                    out.add(new RefSite((String) op.getValue(), opPtr));
+                }
+                return;
+            }
+            collectRefs(op.getValue(), opPtr, out);
+        } else if (node instanceof List) {
+            List<Object> items = (List<Object>) node;
+            for (int i = 0; i < items.size(); i++) {
+                collectRefs(items.get(i), JsonPointer.append(ptr, i), out);
+            }
+        }
+    }
+
+    /** "a → b → a": the path from {@code target} to the top of the walk, closed by the $ref back to it. */
+    private static String cycle(Deque<String> path, String target) {
+        List<String> names = new ArrayList<>(path);
+        Collections.reverse(names);
+        List<String> loop = new ArrayList<>(names.subList(names.indexOf(target), names.size()));
+        loop.add(target);
+        return String.join(" → ", loop);
+    }
+
+    private void compileEvaluator(String name) {
+        String ptr = JsonPointer.append("/$evaluators", name);
+        List<ResultLiteral> results = new ArrayList<>();
+        RuleState rule = new RuleState();
+        Expr e = compileExpr(evaluatorSources.get(name), ptr, (p, v) -> results.add(new ResultLiteral(p, v)), rule);
+        checkSize(rule, ptr);
+        int index = evaluatorTable.size();
+        evaluatorTable.add(Evaluator.newBuilder().setName(name).setRule(e).build());
+        evaluators.put(name, new CompiledEvaluator(index, rule.parseError, Collections.unmodifiableList(results),
+                rule.maxDepth, rule.nodes));
+    }
+
+    /** A located error when a whole rule expands beyond {@link #MAX_RULE_NODES} (once: where the limit is first crossed). */
+    private void checkSize(RuleState rule, String ptr) {
+        if (rule.nodes > MAX_RULE_NODES && !rule.refTooBig) {
+            error(ptr, "the rule expands to " + (rule.nodes >= Long.MAX_VALUE / 4 ? "too many" : String.valueOf(rule.nodes))
+                    + " operations and values through its $refs, more than " + MAX_RULE_NODES
+                    + " (each $ref counts the whole rule it names)");
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -287,6 +409,7 @@ public final class FlagdCompiler {
                 FlagScope scope = new FlagScope(key, variantNames);
                 RuleState rule = new RuleState();
                 Expr e = compileExpr(targeting, tptr, (p, v) -> checkResultLiteral(v, p, scope), rule);
+                checkSize(rule, tptr);
                 if (rule.parseError != null) {
                     b.setTargetingError(rule.parseError);
                 } else {
@@ -332,8 +455,19 @@ public final class FlagdCompiler {
      *
      * @param results where this value's possible results go, or null when it is not a result of the rule
      */
-    @SuppressWarnings("unchecked")
     private Expr compileExpr(Object node, String ptr, Results results, RuleState rule) {
+        rule.depth++;
+        rule.maxDepth = Math.max(rule.maxDepth, rule.depth);
+        rule.add(1);
+        try {
+            return compileValue(node, ptr, results, rule);
+        } finally {
+            rule.depth--;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Expr compileValue(Object node, String ptr, Results results, RuleState rule) {
         if (node instanceof Map && ((Map<String, Object>) node).size() == 1) {
             Map.Entry<String, Object> op = ((Map<String, Object>) node).entrySet().iterator().next();
             return compileOperation(op.getKey(), op.getValue(), JsonPointer.append(ptr, op.getKey()), results, rule);
@@ -468,11 +602,10 @@ public final class FlagdCompiler {
             rule.cannotEvaluate("$ref to missing evaluator '" + name + "' at " + ptr);
             return NULL;
         }
-        if (refStack.contains(name)) {
-            error(ptr, "$ref cycle: " + String.join(" → ", reversed(refStack)) + " → " + name);
-            return NULL;
+        CompiledEvaluator ev = evaluators.get(name);
+        if (ev == null) {
+            return NULL; // this $ref closes a cycle: a file error, reported where it was found
         }
-        CompiledEvaluator ev = evaluator(name, ptr);
         if (ev.parseError() != null) {
             rule.cannotEvaluate(ev.parseError());
         }
@@ -481,33 +614,15 @@ public final class FlagdCompiler {
                 results.literal(r.pointer(), r.value());
             }
         }
-        return ev.expr() == null ? NULL : ev.expr();
-    }
-
-    /** The evaluator compiled once, on first use; a protobuf message is immutable, so every $ref shares it. */
-    private CompiledEvaluator evaluator(String name, String refPtr) {
-        CompiledEvaluator done = evaluators.get(name);
-        if (done != null) {
-            return done;
+        // The $ref stands where the evaluator's root would: its levels and size count here, once per $ref.
+        int depth = rule.depth - 1 + ev.depth();
+        rule.maxDepth = Math.max(rule.maxDepth, depth);
+        if (depth > MAX_RULE_DEPTH && ev.depth() <= MAX_RULE_DEPTH) {
+            error(ptr, "rules nest " + depth + " levels deep through this $ref to '" + name + "', more than " + MAX_RULE_DEPTH);
         }
-        refStack.push(name);
-        try {
-            List<ResultLiteral> results = new ArrayList<>();
-            RuleState rule = new RuleState();
-            Expr e = compileExpr(evaluatorSources.get(name), JsonPointer.append("/$evaluators", name),
-                    (p, v) -> results.add(new ResultLiteral(p, v)), rule);
-            CompiledEvaluator ev = new CompiledEvaluator(e, rule.parseError, Collections.unmodifiableList(results));
-            evaluators.put(name, ev);
-            return ev;
-        } finally {
-            refStack.pop();
-        }
-    }
-
-    private static List<String> reversed(Deque<String> stack) {
-        List<String> list = new ArrayList<>(stack);
-        Collections.reverse(list);
-        return list;
+        rule.add(ev.nodes());
+        rule.refTooBig |= ev.nodes() > MAX_RULE_NODES;
+        return Expr.newBuilder().setEvaluator(ev.index()).build();
     }
 
     /**

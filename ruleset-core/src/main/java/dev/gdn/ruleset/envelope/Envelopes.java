@@ -1,6 +1,7 @@
 package dev.gdn.ruleset.envelope;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.gdn.ruleset.proto.PayloadType;
 import dev.gdn.ruleset.proto.Ruleset;
@@ -94,11 +95,33 @@ public final class Envelopes {
         return payload;
     }
 
+    /**
+     * Protobuf's default (100 nested messages) is below what the compiler accepts: a rule level is two
+     * messages (Expr, Operation) and a JSON value level two more (Value, ListValue), so a rule nested 128
+     * levels, or a variant nested 128 levels, needs about 260; rules through $refs nest at most 200 levels.
+     */
+    private static final int RULESET_NESTING = 600;
+
+    /** Parses serialized ruleset bytes (already verified, or from the classic API's own database). */
+    public static Ruleset parseRuleset(byte[] bytes) throws InvalidProtocolBufferException {
+        CodedInputStream in = CodedInputStream.newInstance(bytes);
+        in.setRecursionLimit(RULESET_NESTING);
+        try {
+            Ruleset r = Ruleset.parseFrom(in);
+            in.checkLastTagWas(0);
+            return r;
+        } catch (InvalidProtocolBufferException e) {
+            throw e;
+        } catch (java.io.IOException e) { // a byte array cannot fail to read; the signature says it may
+            throw new InvalidProtocolBufferException(e);
+        }
+    }
+
     /** Verifies and parses a ruleset envelope. */
     public static Ruleset verifyRuleset(byte[] envelopeBytes, TrustedKeys trusted) throws EnvelopeException {
         byte[] payload = verify(envelopeBytes, PayloadType.RULESET, trusted);
         try {
-            return Ruleset.parseFrom(payload);
+            return parseRuleset(payload);
         } catch (InvalidProtocolBufferException e) {
             throw new EnvelopeException(EnvelopeException.Reason.BAD_PAYLOAD, "verified payload is not a ruleset: " + e.getMessage(), e);
         }

@@ -21,7 +21,8 @@ final class CompiledFlag {
     private final FlagResult defaultResult;           // targeting returned null
     private final Map<String, Object> metadata;
 
-    CompiledFlag(Flag flag, Map<String, Object> flagSetMetadata) {
+    /** @param shared the ruleset's built evaluators, which the targeting may refer to */
+    CompiledFlag(Flag flag, Map<String, Object> flagSetMetadata, Node[] shared) {
         this.key = flag.getKey();
         this.type = flag.getType();
         Map<String, Object> merged = new LinkedHashMap<>(flagSetMetadata);
@@ -62,7 +63,7 @@ final class CompiledFlag {
             this.targeting = null;
         } else {
             this.fixedResult = null;
-            this.targeting = NodeBuilder.build(flag.getTargeting());
+            this.targeting = NodeBuilder.build(flag.getTargeting(), shared);
         }
     }
 

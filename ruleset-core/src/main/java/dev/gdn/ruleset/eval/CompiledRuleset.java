@@ -1,5 +1,7 @@
 package dev.gdn.ruleset.eval;
 
+import dev.gdn.ruleset.proto.Evaluator;
+import dev.gdn.ruleset.proto.Expr;
 import dev.gdn.ruleset.proto.Flag;
 import dev.gdn.ruleset.proto.Ruleset;
 import dev.gdn.ruleset.proto.VariantType;
@@ -20,14 +22,30 @@ public final class CompiledRuleset {
     private final Map<String, CompiledFlag> byKey;
     private final Map<String, Object> metadata;
     private final boolean readsTime;
+    private final int sharedCount;
 
     private CompiledRuleset(Ruleset ruleset) {
         this.ruleset = ruleset;
         this.metadata = ProtoValues.toJava(ruleset.getMetadata());
+        // Shared evaluators first, each once, in order: a rule may only name those before it, so no
+        // reference can loop, and nesting through references is bounded before anything evaluates.
+        List<Evaluator> evaluators = ruleset.getEvaluatorsList();
+        RuleFacts.Facts[] facts = new RuleFacts.Facts[evaluators.size()];
+        Node[] shared = new Node[evaluators.size()];
+        for (int i = 0; i < shared.length; i++) {
+            Expr rule = evaluators.get(i).getRule();
+            facts[i] = checkedFacts(rule, facts, "evaluator '" + evaluators.get(i).getName() + "'");
+            shared[i] = new DataNodes.Shared(i, NodeBuilder.build(rule, shared), facts[i].readsFlagKey());
+        }
+        this.sharedCount = shared.length;
         List<CompiledFlag> list = new ArrayList<>(ruleset.getFlagsCount());
         Map<String, CompiledFlag> map = new HashMap<>(ruleset.getFlagsCount() * 2);
+        boolean time = false;
         for (Flag f : ruleset.getFlagsList()) {
-            CompiledFlag cf = new CompiledFlag(f, metadata);
+            if (f.hasTargeting()) {
+                time |= checkedFacts(f.getTargeting(), facts, "flag '" + f.getKey() + "'").readsTime();
+            }
+            CompiledFlag cf = new CompiledFlag(f, metadata, shared);
             if (map.put(cf.key, cf) != null) {
                 throw new IllegalArgumentException("duplicate flag key '" + cf.key + "'");
             }
@@ -35,11 +53,16 @@ public final class CompiledRuleset {
         }
         this.flags = list.toArray(new CompiledFlag[0]);
         this.byKey = map;
-        boolean time = false;
-        for (Flag f : ruleset.getFlagsList()) {
-            time |= f.hasTargeting() && TimeDependence.mayReadTime(f.getTargeting());
-        }
         this.readsTime = time;
+    }
+
+    private static RuleFacts.Facts checkedFacts(Expr rule, RuleFacts.Facts[] evaluators, String what) {
+        RuleFacts.Facts f = RuleFacts.of(rule, evaluators);
+        if (f.depth() > NodeBuilder.MAX_DEPTH) {
+            throw new IllegalArgumentException(what + " nests " + f.depth() + " levels through its $refs, more than "
+                    + NodeBuilder.MAX_DEPTH);
+        }
+        return f;
     }
 
     /**
@@ -106,7 +129,7 @@ public final class CompiledRuleset {
         if (flag == null) {
             return FlagResult.error(flagKey, ErrorCode.FLAG_NOT_FOUND, "flag '" + flagKey + "' not found", Map.of());
         }
-        return flag.evaluate(new Frame(context.attributes(), timestamp));
+        return flag.evaluate(new Frame(context.attributes(), timestamp, sharedCount));
     }
 
     /** A typed evaluation (OpenFeature style): TYPE_MISMATCH when the flag's variants have another type. */
@@ -139,7 +162,7 @@ public final class CompiledRuleset {
         if (out.length != flags.length) {
             throw new IllegalArgumentException("need room for " + flags.length + " answers, not " + out.length);
         }
-        Frame frame = new Frame(context.attributes(), timestamp);
+        Frame frame = new Frame(context.attributes(), timestamp, sharedCount);
         for (int i = 0; i < out.length; i++) {
             out[i] = flags[i].evaluate(frame);
         }

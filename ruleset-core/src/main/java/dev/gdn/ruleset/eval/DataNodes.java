@@ -46,6 +46,36 @@ final class DataNodes {
         }
     }
 
+    /**
+     * A {@code $ref}: one shared evaluator, built once and named by every rule that refers to it. Read from
+     * the request's root data it is evaluated once per request (once per flag when it reads the flag key)
+     * and remembered in the frame; inside map/filter/reduce/all/none/some it is evaluated each time.
+     */
+    static final class Shared extends Node {
+        final int slot;
+        private final Node body;
+        private final boolean perFlag;
+
+        Shared(int slot, Node body, boolean perFlag) {
+            this.slot = slot;
+            this.body = body;
+            this.perFlag = perFlag;
+        }
+
+        @Override
+        Object eval(Frame frame, Object data) {
+            return data == frame.context ? frame.shared(this) : body.eval(frame, data);
+        }
+
+        Object evalRoot(Frame frame) {
+            return body.eval(frame, frame.context);
+        }
+
+        boolean perFlag() {
+            return perFlag;
+        }
+    }
+
     /** Sentinel for "no such property" (JavaScript's undefined), distinct from a present null. */
     private static final Object UNDEFINED = new Object();
 

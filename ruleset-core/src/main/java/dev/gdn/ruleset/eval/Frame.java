@@ -17,9 +17,37 @@ final class Frame {
     private String semVerText;
     private SemVer semVer;
 
+    private final int sharedCount;
+    private Object[] sharedValues;  // what each shared evaluator gave for this request's root data
+    private Object[] sharedOwners;  // SAME_REQUEST, or the flag key a per-flag value was computed for
+    private static final Object SAME_REQUEST = new Object();
+
     Frame(Map<String, Object> context, long timestamp) {
+        this(context, timestamp, 0);
+    }
+
+    /** @param sharedCount the ruleset's shared evaluators, remembered once computed for this request */
+    Frame(Map<String, Object> context, long timestamp, int sharedCount) {
         this.context = context;
         this.timestamp = timestamp;
+        this.sharedCount = sharedCount;
+    }
+
+    /** A shared evaluator's value for the root data: computed at most once per request (per flag if it reads the flag key). */
+    Object shared(DataNodes.Shared node) {
+        if (sharedValues == null) {
+            sharedValues = new Object[sharedCount];
+            sharedOwners = new Object[sharedCount];
+        }
+        int slot = node.slot;
+        Object owner = node.perFlag() ? flagKey : SAME_REQUEST;
+        if (sharedOwners[slot] == owner) {
+            return sharedValues[slot];
+        }
+        Object v = node.evalRoot(this); // an exception is not remembered: the next use fails the same way
+        sharedValues[slot] = v;
+        sharedOwners[slot] = owner;
+        return v;
     }
 
     /** Moves the frame to the next flag (each flag passes its own key instance: identity suffices). */

@@ -10,14 +10,22 @@ final class NodeBuilder {
     /** Deeper rules are refused when loading, so evaluation can never exhaust the stack. */
     static final int MAX_DEPTH = 200;
 
-    private NodeBuilder() {
-    }
-
     static Node build(Expr expr) {
-        return build(expr, 0);
+        return new NodeBuilder(new Node[0]).build(expr, 0);
     }
 
-    private static Node build(Expr expr, int depth) {
+    /** @param shared the built evaluators a rule may refer to ({@code Expr.evaluator} indexes them) */
+    static Node build(Expr expr, Node[] shared) {
+        return new NodeBuilder(shared).build(expr, 0);
+    }
+
+    private final Node[] shared;
+
+    private NodeBuilder(Node[] shared) {
+        this.shared = shared;
+    }
+
+    private Node build(Expr expr, int depth) {
         if (depth > MAX_DEPTH) {
             throw new IllegalArgumentException("targeting rule nested deeper than " + MAX_DEPTH + " levels");
         }
@@ -34,13 +42,20 @@ final class NodeBuilder {
             }
             case OPERATION:
                 return operation(expr.getOperation(), depth);
+            case EVALUATOR: {
+                int i = expr.getEvaluator();
+                if (i >= shared.length || shared[i] == null) {
+                    throw new IllegalArgumentException("a rule refers to evaluator " + i + ", which is not defined before it");
+                }
+                return shared[i];
+            }
             case KIND_NOT_SET:
             default:
                 return new DataNodes.Literal(null);
         }
     }
 
-    private static Node[] buildAll(List<Expr> exprs, int depth) {
+    private Node[] buildAll(List<Expr> exprs, int depth) {
         Node[] nodes = new Node[exprs.size()];
         for (int i = 0; i < nodes.length; i++) {
             nodes[i] = build(exprs.get(i), depth + 1);
@@ -48,7 +63,7 @@ final class NodeBuilder {
         return nodes;
     }
 
-    private static Node operation(Operation op, int depth) {
+    private Node operation(Operation op, int depth) {
         Operator operator = op.getOperator();
         Operators.Arity arity = Operators.arity(operator);
         if (arity == null) {
@@ -170,7 +185,7 @@ final class NodeBuilder {
      * Fractional's arguments: an optional bucketBy expression, then distribution entries. An entry is
      * an array {@code [name, weight?]}: a literal list, or an array expression when computed.
      */
-    private static Node fractional(Operation op, int depth) {
+    private Node fractional(Operation op, int depth) {
         List<Expr> args = op.getArgsList();
         int start = isDistributionEntry(args.get(0)) ? 0 : 1;
         Node bucketBy = start == 1 ? build(args.get(0), depth + 1) : null;

@@ -19,8 +19,9 @@ import java.util.Map;
  * {@link Double} (everything else numeric), {@link String}, {@link List} and {@link Map} (insertion
  * ordered). Integers and floats stay distinct so a float {@code 0.0} is never confused with {@code 0}.
  *
- * <p>Duplicate object keys and trailing content are errors, and nesting is bounded so hostile input
- * cannot recurse the stack away.
+ * <p>Duplicate object keys, trailing content and numbers beyond a double's range are errors, nesting is
+ * bounded so hostile input cannot recurse the stack away, and error messages are this project's own
+ * words with a line and column (never the parser library's internals).
  */
 public final class JsonReader {
     /** Nesting allowed for flag files and evaluation contexts: far beyond real use, far below the stack. */
@@ -116,11 +117,11 @@ public final class JsonReader {
             case VALUE_NUMBER_INT:
                 if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
                     BigInteger big = parser.getBigIntegerValue();
-                    return big.doubleValue();
+                    return finite(parser, big.doubleValue());
                 }
                 return parser.getLongValue();
             case VALUE_NUMBER_FLOAT:
-                return parser.getDoubleValue();
+                return finite(parser, parser.getDoubleValue());
             case VALUE_TRUE:
                 return Boolean.TRUE;
             case VALUE_FALSE:
@@ -132,24 +133,112 @@ public final class JsonReader {
         }
     }
 
+    /**
+     * A number beyond a double's range ({@code 1e400}) is an error, never Infinity: JSON has no Infinity, it
+     * would read as null or "Infinity" downstream, and no JSON writer (JavaScript's included) produces it.
+     * Numbers too small for a double ({@code 1e-400}) read as 0, as JavaScript reads them.
+     */
+    private static double finite(JsonParser parser, double d) throws IOException, JsonReadException {
+        if (Double.isInfinite(d)) {
+            String text = parser.getText();
+            throw error(parser, "the number " + (text.length() > 24 ? text.substring(0, 24) + "…" : text)
+                    + " is out of range (beyond ±1.8e308)");
+        }
+        return d;
+    }
+
     private static JsonReadException error(JsonParser parser, String message) {
         JsonLocation loc = parser.currentTokenLocation();
         return new JsonReadException(message, loc.getLineNr(), loc.getColumnNr());
     }
 
+/**
+     * Our own words for what Jackson found, with its location: Jackson's messages name its internals
+     * (features to enable, source descriptions, character codes), which mean nothing to the author of a
+     * flag file or an API request.
+     */
     private static JsonReadException translate(IOException e) {
         if (e instanceof JsonProcessingException) {
             JsonProcessingException jpe = (JsonProcessingException) e;
             JsonLocation loc = jpe.getLocation();
-            String message = jpe.getOriginalMessage();
-            // Jackson's messages carry a long hint on the next line; the first line says what is wrong.
-            int newline = message.indexOf('\n');
-            if (newline > 0) {
-                message = message.substring(0, newline);
-            }
-            return new JsonReadException("malformed JSON: " + message,
+            return new JsonReadException("malformed JSON: " + describe(String.valueOf(jpe.getOriginalMessage())),
                     loc == null ? 0 : loc.getLineNr(), loc == null ? 0 : loc.getColumnNr());
         }
-        return new JsonReadException("unreadable JSON: " + e.getMessage(), 0, 0);
+        return new JsonReadException("unreadable JSON", 0, 0);
     }
+
+    private static final java.util.regex.Pattern QUOTED = java.util.regex.Pattern.compile("'((?:[^'\\\\]|\\\\.){0,40})'");
+
+    static String describe(String jackson) {
+        String m = jackson;
+        if (m.startsWith("Unexpected end-of-input")) {
+            if (m.contains("Object")) {
+                return "the input ends inside an object (a '}' is missing)";
+            }
+            if (m.contains("Array")) {
+                return "the input ends inside an array (a ']' is missing)";
+            }
+            if (m.contains("String") || m.contains("string")) {
+                return "the input ends inside a string (a '\"' is missing)";
+            }
+            return "the input ends early";
+        }
+        if (m.startsWith("Unexpected character")) {
+            String c = firstQuoted(m);
+            String what = c == null ? "unexpected character" : "unexpected character '" + c + "'";
+            if (m.contains("double-quote to start field name")) {
+                return what + ": expected a property name in double quotes";
+            }
+            if (m.contains("comma to separate Object entries")) {
+                return what + ": expected ',' or '}'";
+            }
+            if (m.contains("comma to separate Array entries")) {
+                return what + ": expected ',' or ']'";
+            }
+            if (m.contains("colon to separate")) {
+                return what + ": expected ':'";
+            }
+            return what + ": expected a JSON value";
+        }
+        if (m.startsWith("Unrecognized token")) {
+            String t = firstQuoted(m);
+            return (t == null ? "unrecognized word" : "unrecognized word '" + t + "'")
+                    + ": expected a JSON value (a string, number, object, array, true, false or null)";
+        }
+        if (m.startsWith("Non-standard token")) {
+            return "NaN and Infinity are not JSON numbers";
+        }
+        if (m.startsWith("Unexpected close marker")) {
+            String c = firstQuoted(m);
+            return "unexpected '" + (c == null ? "close" : c) + "': it closes nothing that is open";
+        }
+        if (m.contains("Invalid UTF-8") || m.contains("UTF-8") || m.contains("Invalid UTF")) {
+            return "not valid UTF-8";
+        }
+        if (m.startsWith("Illegal unquoted character")) {
+            return "a control character inside a string must be escaped";
+        }
+        if (m.startsWith("Unrecognized character escape")) {
+            return "an invalid escape sequence inside a string";
+        }
+        if (m.contains("Leading zeroes") || m.contains("leading zero")) {
+            return "numbers must not have leading zeros";
+        }
+        if (m.contains("exceeds the maximum") || m.contains("exceeds the max")) {
+            return "a number, string or property name longer than the reader allows";
+        }
+        if (m.startsWith("Invalid numeric value") || m.contains("numeric value")) {
+            return "an invalid number";
+        }
+        if (m.contains("Unexpected character") || m.contains("unexpected")) {
+            return "unexpected input";
+        }
+        return "not valid JSON";
+    }
+
+    private static String firstQuoted(String m) {
+        java.util.regex.Matcher x = QUOTED.matcher(m);
+        return x.find() ? x.group(1) : null;
+    }
+
 }
