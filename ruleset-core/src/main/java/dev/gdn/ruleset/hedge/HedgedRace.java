@@ -256,7 +256,7 @@ public final class HedgedRace<C, T> {
         if (a.future.isDone()) {
             return;
         }
-        if (suspects != null) {
+        if (suspects != null && a.hedgeNanos > 0) { // (a zero hedge delay says nothing about the candidate)
             suspects.suspect(a.candidate);
         }
         if (!result.isDone() && launched == a.launch && next < candidates.size()) {
