@@ -16,7 +16,8 @@ import java.util.function.Function;
  * A hedged race over redundant sources of the same answer (tiers of the client's chain, object
  * stores holding the same artifact). Candidates are asked in order: the first at once; the next (the
  * next two, see below) when every attempt out has gone its hedge delay without an answer, or the next
- * at once when one fails; the first answer wins. Then each attempt still out gets a verdict rather than being dropped:
+ * at once when one fails; the first answer wins. Then each attempt still out gets a verdict rather
+ * than being dropped:
  * <ul>
  *   <li>out longer than its hedge delay: cancelled, {@link Overdue};</li>
  *   <li>launched before the winner and not yet at its hedge delay (a candidate started together with
