@@ -67,6 +67,14 @@ public final class Load implements AutoCloseable {
         }
     }
 
+    /** Whether every breaker of every failover library client is closed (none open or half-open). */
+    public boolean libraryBreakersClosed() {
+        synchronized (this) {
+            return clients.stream().filter(c -> c instanceof GdnClient).map(c -> (GdnClient) c)
+                    .allMatch(c -> c.status().endpoints().stream().allMatch(e -> e.breakerState().equals("CLOSED")));
+        }
+    }
+
     private void spawn(String name, Runnable loop) {
         threads.add(Thread.ofVirtual().name("gdn-drill-" + name).start(loop));
     }
