@@ -14,9 +14,9 @@ import java.util.function.Consumer;
 /**
  * Before a drill measures anything, every kind of client in every region gets its first fresh answer
  * (connections open, plain clients fill their caches), and then the world answers everyone fresh for
- * {@link #QUIET} in a row (a world just started answers slowly at first while its JITs warm), with
- * every breaker of the library closed: a breaker a cold world opened stays open for seconds, and a
- * steady state measured meanwhile has another tier as its main one. Answers during the warm-up are
+ * {@link #QUIET} in a row (a world just started answers slowly at first while its JITs warm), with the
+ * library's first tier's breaker closed: one a cold world opened stays open for seconds, and a steady
+ * state measured meanwhile has another tier as its main one. Answers during the warm-up are
  * dropped; a world that cannot get there within the limit is not ready for a drill.
  */
 final class WarmUp implements Consumer<Answer> {
@@ -27,7 +27,7 @@ final class WarmUp implements Consumer<Answer> {
     private volatile long quietSince;
     private final BooleanSupplier breakersClosed;
 
-    /** @param breakersClosed whether every breaker of the library's clients is closed now */
+    /** @param breakersClosed whether the breaker of each library client's first tier is closed now */
     WarmUp(List<String> regions, LoadPlan plan, BooleanSupplier breakersClosed) {
         this.breakersClosed = breakersClosed;
         for (String region : regions) {
@@ -78,6 +78,6 @@ final class WarmUp implements Consumer<Answer> {
         }
         return System.nanoTime() - quietSince < QUIET.toNanos()
                 ? "every client answered, but not for " + QUIET.toSeconds() + " s in a row without a failure"
-                : "a breaker of the failover library stayed open";
+                : "the failover library's first tier stayed skipped (its breaker open)";
     }
 }
