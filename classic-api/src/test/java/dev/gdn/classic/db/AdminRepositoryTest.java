@@ -11,7 +11,6 @@ import dev.gdn.ruleset.proto.ApiKeyHash;
 import dev.gdn.ruleset.proto.ApiKeyKind;
 import dev.gdn.ruleset.proto.Ruleset;
 import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
@@ -21,48 +20,18 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
-class AdminRepositoryTest {
-    @TempDir
-    static Path dir;
-    static TestDatabase pg;
-    AdminRepository admin;
-
-    @BeforeAll
-    static void startDatabase() throws Exception {
-        pg = TestDatabase.start(dir);
-    }
-
-    @AfterAll
-    static void stopDatabase() throws Exception {
-        pg.close();
-    }
-
-    @BeforeEach
-    void empty() throws Exception {
-        pg.reset();
-        admin = new AdminRepository(pg.db.dataSource(), Clock.systemUTC());
-    }
-
-    private AdminRepository.VersionRow upload(String env, String variant, Long ifMatch) {
-        String source = TestDatabase.source(variant);
-        return admin.upload(env, source, TestDatabase.compile(source), ifMatch, "alice", "");
-    }
-
+class AdminRepositoryTest extends DatabaseTest {
     @Test
     void environmentsAreCreatedOnceAndListedWithTheirCurrentVersion() {
         admin.createEnvironment("prod", List.of("https://a.example"));
         admin.createEnvironment("dev", List.of());
         assertEquals(0, assertThrows(ConflictException.class, () -> admin.createEnvironment("prod", List.of())).currentVersion());
-        upload("prod", "a", null);
-        upload("prod", "b", null);
+        upload("prod", "a");
+        upload("prod", "b");
 
         List<AdminRepository.EnvironmentRow> envs = admin.environments();
         assertEquals(List.of("dev", "prod"), envs.stream().map(AdminRepository.EnvironmentRow::id).toList());
@@ -77,7 +46,7 @@ class AdminRepositoryTest {
         AdminRepository.CreatedKey early = admin.createKey("prod", ApiKeyKind.CLIENT, "web", "alice");
         assertEquals(0, early.version(), "no flags yet: nothing to re-version");
 
-        AdminRepository.VersionRow v1 = upload("prod", "a", null);
+        AdminRepository.VersionRow v1 = upload("prod", "a");
         Ruleset first = admin.version("prod", 1).orElseThrow().ruleset();
         assertEquals(List.of(hash(early.secret())), first.getApiKeysList().stream().map(ApiKeyHash::getSha256).toList());
 
@@ -111,19 +80,19 @@ class AdminRepositoryTest {
     @Test
     void aStaleIfMatchIsAConflictAndWritesNothing() {
         admin.createEnvironment("prod", List.of());
-        upload("prod", "a", null);
+        upload("prod", "a");
         upload("prod", "b", 1L);
         ConflictException e = assertThrows(ConflictException.class, () -> upload("prod", "a", 1L));
         assertEquals(2, e.currentVersion());
         assertEquals(2, admin.versions("prod").size());
-        assertThrows(NotFoundException.class, () -> upload("nope", "a", null));
+        assertThrows(NotFoundException.class, () -> upload("nope", "a"));
     }
 
     @Test
     void rollbackIsANewVersionWithTheOldFlagsAndTodaysKeys() {
         admin.createEnvironment("prod", List.of());
-        upload("prod", "a", null);
-        upload("prod", "b", null);
+        upload("prod", "a");
+        upload("prod", "b");
         AdminRepository.CreatedKey key = admin.createKey("prod", ApiKeyKind.CLIENT, "", "alice"); // v3
 
         AdminRepository.VersionRow back = admin.rollback("prod", 1, 3L, "alice", "");
@@ -146,7 +115,7 @@ class AdminRepositoryTest {
             List<Callable<Long>> writes = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 String variant = i % 2 == 0 ? "a" : "b";
-                writes.add(() -> upload("prod", variant, null).version());
+                writes.add(() -> upload("prod", variant).version());
             }
             List<Long> versions = new ArrayList<>();
             for (Future<Long> f : pool.invokeAll(writes)) {
@@ -161,11 +130,11 @@ class AdminRepositoryTest {
     @Test
     void everyCommittedVersionIsAnnouncedOnTheVersionsChannelAndAFailedWriteIsNot() throws Exception {
         admin.createEnvironment("prod", List.of());
-        try (Connection listener = pg.db.dedicatedConnection()) {
+        try (Connection listener = db.dedicatedConnection()) {
             try (Statement st = listener.createStatement()) {
                 st.execute("LISTEN " + Database.VERSIONS_CHANNEL);
             }
-            upload("prod", "a", null);
+            upload("prod", "a");
             admin.createKey("prod", ApiKeyKind.CLIENT, "", "alice");
             assertThrows(ConflictException.class, () -> upload("prod", "b", 1L));
             admin.rollback("prod", 1, null, "alice", "");

@@ -6,43 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gdn.ruleset.envelope.SigningKey;
 import dev.gdn.ruleset.proto.Ruleset;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class RulesetReadsTest {
-    @TempDir
-    static Path dir;
-    static TestDatabase pg;
-    AdminRepository admin;
+class RulesetReadsTest extends DatabaseTest {
     RulesetReads reads;
 
-    @BeforeAll
-    static void startDatabase() throws Exception {
-        pg = TestDatabase.start(dir);
-    }
-
-    @AfterAll
-    static void stopDatabase() throws Exception {
-        pg.close();
-    }
-
     @BeforeEach
-    void empty() throws Exception {
-        pg.reset();
-        admin = new AdminRepository(pg.db.dataSource(), Clock.systemUTC());
-        reads = new RulesetReads(pg.db.dataSource());
-    }
-
-    private void upload(String env, String variant) {
-        String source = TestDatabase.source(variant);
-        admin.upload(env, source, TestDatabase.compile(source), null, "alice", "");
+    void reads() {
+        reads = new RulesetReads(db.dataSource());
     }
 
     @Test
@@ -70,7 +44,7 @@ class RulesetReadsTest {
         StoredVersion v1 = reads.version("prod", 1).orElseThrow();
         assertEquals(1, v1.ruleset().getVersion());
         assertEquals("prod", v1.ruleset().getEnvironmentId());
-        assertEquals(TestDatabase.source("a"), v1.source());
+        assertEquals(source("a"), v1.source());
         assertTrue(reads.version("prod", 3).isEmpty());
         assertTrue(reads.version("other", 1).isEmpty());
     }
@@ -82,7 +56,7 @@ class RulesetReadsTest {
         assertTrue(reads.existingSignedArtifact("prod", 1).isEmpty());
         assertTrue(reads.existingSignedArtifact("prod", 1).isEmpty(), "reading twice signs nothing");
 
-        byte[] signed = new SyncLedger(pg.db.dataSource()).signedVersion("prod", 1, SigningKey.generate()).envelope();
+        byte[] signed = new SyncLedger(db.dataSource()).signedVersion("prod", 1, SigningKey.generate()).envelope();
         assertArrayEquals(signed, reads.existingSignedArtifact("prod", 1).orElseThrow());
     }
 }

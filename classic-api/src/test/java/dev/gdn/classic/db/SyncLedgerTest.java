@@ -9,46 +9,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gdn.ruleset.envelope.Envelopes;
 import dev.gdn.ruleset.envelope.SigningKey;
 import dev.gdn.ruleset.envelope.TrustedKeys;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class SyncLedgerTest {
+class SyncLedgerTest extends DatabaseTest {
     private static final List<String> STORES = List.of("file:///a/", "s3://b/");
 
-    @TempDir
-    static Path dir;
-    static TestDatabase pg;
-    AdminRepository admin;
     SyncLedger ledger;
 
-    @BeforeAll
-    static void startDatabase() throws Exception {
-        pg = TestDatabase.start(dir);
-    }
-
-    @AfterAll
-    static void stopDatabase() throws Exception {
-        pg.close();
-    }
-
     @BeforeEach
-    void empty() throws Exception {
-        pg.reset();
-        admin = new AdminRepository(pg.db.dataSource(), Clock.systemUTC());
-        ledger = new SyncLedger(pg.db.dataSource());
-    }
-
-    private void upload(String env, String variant) {
-        String source = TestDatabase.source(variant);
-        admin.upload(env, source, TestDatabase.compile(source), null, "alice", "");
+    void ledger() {
+        ledger = new SyncLedger(db.dataSource());
     }
 
     @Test
@@ -102,15 +76,15 @@ class SyncLedgerTest {
         assertEquals(1, Envelopes.verifyRuleset(signed.envelope(), TrustedKeys.of(first.publicKey())).getVersion());
         assertEquals(signed.ruleset(), admin.version("prod", 1).orElseThrow().ruleset());
 
-        SyncLedger.SignedVersion again = new SyncLedger(pg.db.dataSource()).signedVersion("prod", 1, SigningKey.generate());
+        SyncLedger.SignedVersion again = new SyncLedger(db.dataSource()).signedVersion("prod", 1, SigningKey.generate());
         assertArrayEquals(signed.envelope(), again.envelope(), "a rotated key does not re-sign a version");
         assertThrows(NotFoundException.class, () -> ledger.signedVersion("prod", 2, first));
     }
 
     @Test
     void oneSessionLeadsAtATimeAndLeadershipEndsWithItsConnection() throws Exception {
-        try (Connection b = pg.db.dedicatedConnection()) {
-            try (Connection a = pg.db.dedicatedConnection()) {
+        try (Connection b = db.dedicatedConnection()) {
+            try (Connection a = db.dedicatedConnection()) {
                 assertTrue(ledger.tryLead(a));
                 assertFalse(ledger.tryLead(b), "another session holds the lock");
             }
