@@ -212,6 +212,13 @@ public final class World implements AutoCloseable {
                 }));
             }
             nodes.forEach(World::get);
+            // belt POPs together, while the nodes warm up: each varnishd compiles its VCL with the C
+            // compiler (a second or two of CPU), which would otherwise come after the nodes' start
+            List<Future<?>> belts = new ArrayList<>();
+            for (Region r : layout.regions()) {
+                Part belt = beltPopPart(r);
+                belts.add(pool.submit(() -> startAndAwait(belt)));
+            }
             // the suspenders POP as soon as its origin, the classic API, answers
             get(classicUp);
             Future<?> suspenders = pool.submit(() -> startAndAwait(suspendersPopPart()));
@@ -227,14 +234,12 @@ public final class World implements AutoCloseable {
                 }));
             }
             ready.forEach(World::get);
-            // belt POPs once every node answers (each POP's origins are all of them), in parallel: each
-            // varnishd compiles its VCL with the C compiler, a second or two of CPU
-            List<Future<?>> belts = new ArrayList<>();
-            for (Region r : layout.regions()) {
-                Part belt = beltPopPart(r);
-                belts.add(pool.submit(() -> startAndAwait(belt)));
-            }
             belts.forEach(World::get);
+            List<Future<?>> served = new ArrayList<>();
+            for (Region r : layout.regions()) {
+                served.add(pool.submit(() -> awaitOriginThroughPop(r)));
+            }
+            served.forEach(World::get);
             get(suspenders);
         }
         writeDescription();
@@ -428,6 +433,35 @@ public final class World implements AutoCloseable {
                     ProcessHandle handle = ProcessHandle.of(pop.pid()).orElseThrow(() -> new WorldException(name + ": varnishd exited at once"));
                     return new Part.Running(handle, () -> "(varnishd) exited", pop::close);
                 }));
+    }
+
+    /**
+     * A belt POP started before its node was ready may have probed every origin sick: world.json waits until
+     * the POP reaches an origin again ({@code /health/ready} through it answers 200), at most two probe intervals
+     * after the nodes are ready.
+     */
+    private Void awaitOriginThroughPop(Region r) {
+        Probe through = Probe.http(WorldLayout.url(layout.beltPop(r)) + "/health/ready", 200);
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                if (through.ready()) {
+                    return null;
+                }
+            } catch (Exception e) {
+                // not yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new WorldException("belt-" + r.code() + " reaches none of its origins within " + READY_TIMEOUT.toSeconds()
+                        + " s; see " + part("belt-" + r.code()).log());
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new WorldException("interrupted while waiting for belt-" + r.code());
+            }
+        }
     }
 
     /** The running POP of a part, if it has been started. */
