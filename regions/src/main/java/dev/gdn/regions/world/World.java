@@ -85,6 +85,7 @@ public final class World implements AutoCloseable {
     private final Map<String, Part> parts = new LinkedHashMap<>();
     /** The running varnishd of each POP part, by part name (replaced when a drill starts the part again). */
     private final Map<String, VarnishPop> pops = new ConcurrentHashMap<>();
+    private final Object pidsFile = new Object();
     private final long startNanos = System.nanoTime();
     private final Path dir;
     private FileChannel lockChannel;
@@ -208,6 +209,7 @@ public final class World implements AutoCloseable {
             for (Region r : layout.regions()) {
                 nodes.add(pool.submit(() -> {
                     nodePart(r).start();
+                    recordPids();
                     return null;
                 }));
             }
@@ -263,6 +265,7 @@ public final class World implements AutoCloseable {
 
     private Void startAndAwait(Part part) throws IOException {
         part.start();
+        recordPids();
         part.awaitReady(READY_TIMEOUT);
         progress(part.name() + " ready (" + String.format(Locale.ROOT, "%.1f s", part.secondsSinceStart()) + ")");
         return null;
@@ -569,6 +572,7 @@ public final class World implements AutoCloseable {
         if (!Files.exists(pids)) {
             return;
         }
+        List<ProcessHandle> leftovers = new ArrayList<>();
         for (String line : Files.readAllLines(pids)) {
             String[] f = line.split(" ", 2);
             if (f.length != 2) {
@@ -578,24 +582,38 @@ public final class World implements AutoCloseable {
                 String cmd = h.info().commandLine().orElse("");
                 if (cmd.contains(dir.toString())) {
                     progress("stopping " + f[1] + " (pid " + h.pid() + ") left over from a world that did not stop");
-                    h.descendants().forEach(ProcessHandle::destroyForcibly);
-                    h.destroyForcibly();
+                    List<ProcessHandle> family = new ArrayList<>(h.descendants().toList());
+                    family.add(h);
+                    family.forEach(ProcessHandle::destroyForcibly);
+                    leftovers.addAll(family);
                 }
             });
+        }
+        // gone before their successors start: PostgreSQL refuses a data directory whose postmaster still
+        // exits, varnishd a -n directory (and address) its predecessor still holds
+        for (ProcessHandle h : leftovers) {
+            try {
+                h.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                progress("pid " + h.pid() + " did not exit within 10 s of SIGKILL: " + e);
+            }
         }
         Files.delete(pids);
         Files.deleteIfExists(dir.resolve("world.json"));
     }
 
+    /** Rewrites world.pids with every started part's pid (after each start: a world killed later leaves these). */
     private void recordPids() {
-        StringBuilder sb = new StringBuilder();
-        for (Part p : parts()) {
-            p.pid().ifPresent(pid -> sb.append(pid).append(' ').append(p.name()).append('\n'));
-        }
-        try {
-            AtomicFile.write(dir.resolve("world.pids"), sb.toString().getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            progress("cannot record pids: " + e.getMessage());
+        synchronized (pidsFile) { // parts start in parallel: one writer at a time
+            StringBuilder sb = new StringBuilder();
+            for (Part p : parts()) {
+                p.pid().ifPresent(pid -> sb.append(pid).append(' ').append(p.name()).append('\n'));
+            }
+            try {
+                AtomicFile.write(dir.resolve("world.pids"), sb.toString().getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                progress("cannot record pids: " + e.getMessage());
+            }
         }
     }
 
