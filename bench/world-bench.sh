@@ -7,9 +7,11 @@
 #   1. start: `gdn world up` in a fresh directory, launch → world.json written (every part ready), then
 #      stopped and started again in the same directory (data, keys and stores kept)
 #   2. publish → served: dev.gdn.bench.WorldPropagation uploads PUBLISHES flag files through the admin API,
-#      one at a time, and asks every region's node and belt CDN every 5 ms until each serves the new
+#      one at a time, and asks every region's node, every belt POP and the suspenders POP (the CDN GET,
+#      cached, so a POP shows the new version only once purged) every 5 ms until each serves the new
 #      version: p50/p99/max of the time to the last of them, and a picture (world-propagation.svg)
-#   3. memory: `gdn world status` (PSS of every part and the world process, summed)
+#   3. memory: `gdn world status` (PSS of every part, the varnishd POPs included, and the world process,
+#      summed), and the POPs' share of it
 #   4. stop: SIGTERM → the world's exit, and no process left behind
 # Also the CPU time the start cost (the world and every part, from ps): unlike wall time it does not grow
 # with the machine's load, so it says what an idle 2-core machine needs at least (CPU seconds / 2).
@@ -84,5 +86,7 @@ start_world again
     | tee "$OUT/propagation.txt" | tail -1
 ./gdn world status --dir "$WORLD_DIR" >"$OUT/status.txt"
 grep 'total memory' "$OUT/status.txt"
+# the POPs' share: the memory column of the belt-* and suspenders parts
+awk '$1 ~ /^(belt-|suspenders$)/ && $NF == "MiB" { n++; mib += $(NF-1) } END { printf "POPs: %d, %d MiB together\n", n, mib }' "$OUT/status.txt"
 stop_world again
 echo "picture: $OUT/world-propagation.svg; status: $OUT/status.txt"

@@ -3,6 +3,7 @@ package dev.gdn.bench;
 import dev.gdn.classic.ClassicApi;
 import dev.gdn.classic.ClassicConfig;
 import dev.gdn.classic.db.EmbeddedDatabase;
+import dev.gdn.classic.db.SyncLedger;
 import dev.gdn.classic.sync.SyncDaemon;
 import dev.gdn.node.http.CdnPolicy;
 import dev.gdn.ruleset.envelope.SigningKey;
@@ -68,7 +69,7 @@ public final class UploadToStoresLatency {
         ObjectStore s3store = S3ObjectStore.open(URI.create("s3://gdn/bench?endpoint=" + endpoint), StoreOptions.DEFAULT, creds);
         ObjectStore fileReader = FileObjectStore.open(dir.resolve("store"));
         ObjectStore s3Reader = S3ObjectStore.open(URI.create("s3://gdn/bench?endpoint=" + endpoint), StoreOptions.DEFAULT, creds);
-        SyncDaemon daemon = new SyncDaemon(api.database(), api.repository(), List.of(file, s3store), key, TrustedKeys.of(),
+        SyncDaemon daemon = new SyncDaemon(api.database(), new SyncLedger(api.database().dataSource()), List.of(file, s3store), key, TrustedKeys.of(),
                 WritePolicy.DEFAULT, Duration.ofSeconds(2), Duration.ofMinutes(10), Clock.systemUTC(), new SimpleMeterRegistry());
         daemon.start();
         HttpClient http = HttpClient.newHttpClient();

@@ -1,9 +1,10 @@
 package dev.gdn.classic;
 
 import dev.gdn.classic.admin.AdminService;
-import dev.gdn.classic.db.ClassicRepository;
+import dev.gdn.classic.db.AdminRepository;
 import dev.gdn.classic.db.Database;
 import dev.gdn.classic.db.EmbeddedDatabase;
+import dev.gdn.classic.db.RulesetReads;
 import dev.gdn.classic.eval.ClassicRulesetSource;
 import dev.gdn.classic.eval.DatabaseLoader;
 import dev.gdn.node.cdn.CdnPurger;
@@ -36,7 +37,6 @@ public final class ClassicApi implements AutoCloseable {
 
     private final EmbeddedDatabase embedded;
     private final Database db;
-    private final ClassicRepository repo;
     private final DatabaseLoader loader;
     private final RulesetRegistry registry;
     private final CdnPurger purger;
@@ -64,9 +64,9 @@ public final class ClassicApi implements AutoCloseable {
             // An unreachable database at start is survivable (nothing to serve yet, admin writes 503); a failed migration is not.
             LOG.log(Level.WARNING, "cannot migrate the database now ({0}); will serve once it is reachable", e.getMessage());
         }
-        repo = new ClassicRepository(db.dataSource(), clock);
         registry = new RulesetRegistry(() -> new HashSet<>(registryEnvironments()), null, "database");
-        loader = new DatabaseLoader(db, repo, registry, config.checkInterval(), clock);
+        RulesetReads reads = new RulesetReads(db.dataSource());
+        loader = new DatabaseLoader(db, reads, registry, config.checkInterval(), clock);
         loader.start();
         // The versions loaded at start replace nothing a POP got from this process; every later one purges.
         purger = config.cdnPurge().isEmpty() ? null : new CdnPurger(config.cdnPurge(), meters);
@@ -74,7 +74,7 @@ public final class ClassicApi implements AutoCloseable {
             registry.addListener(purger);
             registry.environments().forEach(env -> registry.current(env).ifPresent(purger::loaded));
         }
-        ClassicRulesetSource source = new ClassicRulesetSource(registry, repo, clock);
+        ClassicRulesetSource source = new ClassicRulesetSource(registry, reads, clock);
         events = new EventStreamService(source, config.events(), SERVED_BY, meters);
         server = WebServer.builder()
                 .host(config.host())
@@ -88,7 +88,7 @@ public final class ClassicApi implements AutoCloseable {
                         .register(events)
                         .register(new HealthService(source, draining::get, loader::degradedReason, clock))
                         .register(new MetricsService(meters))
-                        .register(new AdminService(repo, loader, config.adminToken())))
+                        .register(new AdminService(new AdminRepository(db.dataSource(), clock), loader, config.adminToken())))
                 .build()
                 .start();
         LOG.log(Level.INFO, "classic API listening on {0}:{1,number,#}", config.host(), server.port());
@@ -115,10 +115,6 @@ public final class ClassicApi implements AutoCloseable {
 
     public Database database() {
         return db;
-    }
-
-    public ClassicRepository repository() {
-        return repo;
     }
 
     public void drainAndStop(long drainMillis) {

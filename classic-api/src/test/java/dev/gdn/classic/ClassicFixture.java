@@ -1,6 +1,7 @@
 package dev.gdn.classic;
 
 import dev.gdn.classic.db.EmbeddedDatabase;
+import dev.gdn.classic.db.SyncLedger;
 import dev.gdn.node.http.CdnPolicy;
 import dev.gdn.ruleset.json.JsonReader;
 import java.net.ServerSocket;
@@ -36,6 +37,11 @@ final class ClassicFixture implements AutoCloseable {
 
     void stopDatabase() throws Exception {
         db.close();
+    }
+
+    /** The sync daemon's bookkeeping over the classic API's database, as {@code gdn sync} opens it. */
+    SyncLedger ledger() {
+        return new SyncLedger(api.database().dataSource());
     }
 
     String url(String path) {

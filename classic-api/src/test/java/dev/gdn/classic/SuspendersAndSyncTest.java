@@ -64,7 +64,7 @@ class SuspendersAndSyncTest {
     }
 
     private SyncDaemon daemon(List<ObjectStore> stores) {
-        return new SyncDaemon(fx.api.database(), fx.api.repository(), stores, key, TrustedKeys.of(),
+        return new SyncDaemon(fx.api.database(), fx.ledger(), stores, key, TrustedKeys.of(),
                 new WritePolicy(Duration.ofSeconds(3), 2, Duration.ofMillis(20), Duration.ofMillis(200)),
                 Duration.ofMillis(200), Duration.ofSeconds(5), Clock.systemUTC(), new SimpleMeterRegistry());
     }
@@ -128,15 +128,15 @@ class SuspendersAndSyncTest {
         try (SyncDaemon first = daemon(List.of(FileObjectStore.open(good), flaky))) {
             first.publishPending();
         }
-        assertEquals(List.of(good.toUri().toString()), fx.api.repository().publishedTo("prod", 1));
+        assertEquals(List.of(good.toUri().toString()), fx.ledger().publishedTo("prod", 1));
         fx.upload("prod", FLAGS.replace("\"team\": \"web\"", "\"team\": \"mobile\"")); // committed while no daemon runs
 
         // Restarted daemon with store b back: finishes v1 there and publishes v2 everywhere, identical bytes.
         flaky.dead(false);
         try (SyncDaemon second = daemon(List.of(FileObjectStore.open(good), flaky))) {
             second.start();
-            waitFor("v1 and v2 recorded in both stores", () -> fx.api.repository().publishedTo("prod", 1).size() == 2
-                    && fx.api.repository().publishedTo("prod", 2).size() == 2);
+            waitFor("v1 and v2 recorded in both stores", () -> fx.ledger().publishedTo("prod", 1).size() == 2
+                    && fx.ledger().publishedTo("prod", 2).size() == 2);
             var index = dev.gdn.sync.layout.SignedIndex.read(((dev.gdn.sync.store.GetResult.Found) flaky.delegate()
                     .get(dev.gdn.sync.layout.StoreLayout.INDEX_KEY, null)).data(), TrustedKeys.of(key.publicKey()));
             assertEquals(2, dev.gdn.sync.layout.SignedIndex.entry(index, "prod").orElseThrow().getVersion());
@@ -174,7 +174,7 @@ class SuspendersAndSyncTest {
     }
 
     private SyncDaemon daemon(List<ObjectStore> stores, io.micrometer.core.instrument.MeterRegistry meters) {
-        return new SyncDaemon(fx.api.database(), fx.api.repository(), stores, key, TrustedKeys.of(),
+        return new SyncDaemon(fx.api.database(), fx.ledger(), stores, key, TrustedKeys.of(),
                 new WritePolicy(Duration.ofSeconds(3), 2, Duration.ofMillis(20), Duration.ofMillis(200)),
                 Duration.ofMillis(200), Duration.ofSeconds(5), Clock.systemUTC(), meters);
     }
@@ -263,7 +263,7 @@ class SuspendersAndSyncTest {
             SyncDaemon leader = a.isLeader() ? a : b;
             SyncDaemon standby = leader == a ? b : a;
             fx.upload("prod", FLAGS);
-            waitFor("published by the leader", () -> fx.api.repository().publishedTo("prod", 1).size() == 1);
+            waitFor("published by the leader", () -> fx.ledger().publishedTo("prod", 1).size() == 1);
 
             long t0 = System.nanoTime();
             leader.close();
@@ -271,7 +271,7 @@ class SuspendersAndSyncTest {
             long tookMs = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(tookMs < 10_000, "failover took " + tookMs + " ms");
             fx.upload("prod", FLAGS);
-            waitFor("published by the new leader", () -> fx.api.repository().publishedTo("prod", 2).size() == 1);
+            waitFor("published by the new leader", () -> fx.ledger().publishedTo("prod", 2).size() == 1);
         } finally {
             a.close();
             b.close();

@@ -130,7 +130,7 @@ class WebClientBrowserTest {
         Path trust = tmp.resolve("trust.pub");
         Files.writeString(trust, key.publicKeyPem());
         Path store = Files.createDirectories(tmp.resolve("store"));
-        sync = new SyncDaemon(classic.api.database(), classic.api.repository(), List.of(FileObjectStore.open(store)), key, TrustedKeys.of(),
+        sync = new SyncDaemon(classic.api.database(), classic.ledger(), List.of(FileObjectStore.open(store)), key, TrustedKeys.of(),
                 new WritePolicy(Duration.ofSeconds(3), 2, Duration.ofMillis(20), Duration.ofMillis(200)),
                 Duration.ofMillis(200), Duration.ofSeconds(5), Clock.systemUTC(), new SimpleMeterRegistry());
         sync.start();

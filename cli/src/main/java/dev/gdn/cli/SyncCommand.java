@@ -2,9 +2,9 @@ package dev.gdn.cli;
 
 import dev.gdn.cli.logging.Logging;
 import dev.gdn.cli.telemetry.Telemetry;
-import dev.gdn.classic.db.ClassicRepository;
 import dev.gdn.classic.db.Database;
 import dev.gdn.classic.db.EmbeddedDatabase;
+import dev.gdn.classic.db.SyncLedger;
 import dev.gdn.classic.sync.SyncDaemon;
 import dev.gdn.ruleset.envelope.SigningKey;
 import dev.gdn.ruleset.envelope.TrustedKeys;
@@ -91,7 +91,7 @@ final class SyncCommand implements Callable<Integer> {
         new JvmThreadMetrics().bindTo(meters);
         new ProcessorMetrics().bindTo(meters);
         new UptimeMetrics().bindTo(meters);
-        SyncDaemon daemon = new SyncDaemon(database, new ClassicRepository(database.dataSource(), Clock.systemUTC()), opened, key,
+        SyncDaemon daemon = new SyncDaemon(database, new SyncLedger(database.dataSource()), opened, key,
                 trusted, new WritePolicy(deadline, 3, Duration.ofMillis(100), Duration.ofSeconds(30)),
                 Durations.parse(poll, "--poll"), Durations.parse(reconcile, "--reconcile"), Clock.systemUTC(), meters,
                 telemetry.openTelemetry());

@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "world",
         description = {"A whole multi-region GDN on this machine: PostgreSQL, S3Proxy, the classic API, two sync daemons,",
-            "a node per region and a latency link in front of every client→tier path, with a status page."},
+            "a node and a Varnish belt POP per region, a suspenders POP, and a latency link in front of every",
+            "client→tier path, with a status page."},
         mixinStandardHelpOptions = true,
         subcommands = {WorldCommand.Up.class, WorldCommand.Status.class})
 final class WorldCommand implements Runnable {
@@ -105,7 +106,7 @@ final class WorldCommand implements Runnable {
     }
 
     @Command(name = "status",
-            description = "Print a running world's state: per region the node's version and lag, the belt CDN's hit ratio, the links; every part and the total memory.",
+            description = "Print a running world's state: per region the node's version and lag, the belt POP's state and hit ratio, the links; the suspenders POP; every part and the total memory.",
             mixinStandardHelpOptions = true)
     static final class Status implements Callable<Integer> {
         @CommandLine.Spec

@@ -5,6 +5,7 @@ import dev.gdn.chaos.world.World;
 import dev.gdn.chaos.world.WorldFile;
 import dev.gdn.classic.ClassicApi;
 import dev.gdn.classic.ClassicConfig;
+import dev.gdn.classic.db.SyncLedger;
 import dev.gdn.classic.sync.SyncDaemon;
 import dev.gdn.node.GdnNode;
 import dev.gdn.node.NodeConfig;
@@ -60,7 +61,7 @@ final class MiniWorld implements AutoCloseable {
             }
         }
         store = ObjectStores.open(Files.createDirectories(dir.resolve("store")).toUri().toString(), StoreOptions.DEFAULT);
-        sync = new SyncDaemon(classic.database(), classic.repository(), List.of(store), key, TrustedKeys.of(),
+        sync = new SyncDaemon(classic.database(), new SyncLedger(classic.database().dataSource()), List.of(store), key, TrustedKeys.of(),
                 new WritePolicy(Duration.ofSeconds(3), 2, Duration.ofMillis(20), Duration.ofMillis(200)),
                 Duration.ofMillis(200), Duration.ofSeconds(5), Clock.systemUTC(), new SimpleMeterRegistry());
         sync.start();

@@ -1,9 +1,10 @@
 package dev.gdn.classic.admin;
 
-import dev.gdn.classic.db.ClassicRepository;
+import dev.gdn.classic.db.AdminRepository;
 import dev.gdn.classic.db.ConflictException;
 import dev.gdn.classic.db.DatabaseUnavailableException;
 import dev.gdn.classic.db.NotFoundException;
+import dev.gdn.classic.db.StoredVersion;
 import dev.gdn.classic.eval.DatabaseLoader;
 import dev.gdn.ruleset.compile.CompileProblem;
 import dev.gdn.ruleset.compile.FlagFileException;
@@ -42,11 +43,11 @@ public final class AdminService implements HttpService {
     static final int MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
     private static final String JSON = "application/json";
 
-    private final ClassicRepository repo;
+    private final AdminRepository repo;
     private final DatabaseLoader loader;
     private final byte[] adminTokenSha256;
 
-    public AdminService(ClassicRepository repo, DatabaseLoader loader, String adminToken) {
+    public AdminService(AdminRepository repo, DatabaseLoader loader, String adminToken) {
         this.repo = repo;
         this.loader = loader;
         this.adminTokenSha256 = sha256(adminToken);
@@ -122,7 +123,7 @@ public final class AdminService implements HttpService {
         if (!(id instanceof String) || !StoreLayout.isValidEnvironmentId((String) id)) {
             throw new BadRequest("/id: an environment id is letters, digits, '.', '_' and '-' (at most 64, starting with a letter or digit)");
         }
-        ClassicRepository.EnvironmentRow row = repo.createEnvironment((String) id, origins(body));
+        AdminRepository.EnvironmentRow row = repo.createEnvironment((String) id, origins(body));
         send(res, 201, environmentJson(row));
     }
 
@@ -148,7 +149,7 @@ public final class AdminService implements HttpService {
             default -> throw new BadRequest("/kind: must be \"client\" or \"server\"");
         };
         Object name = body.getOrDefault("name", "");
-        ClassicRepository.CreatedKey key = repo.createKey(env, kind, String.valueOf(name), author(req));
+        AdminRepository.CreatedKey key = repo.createKey(env, kind, String.valueOf(name), author(req));
         installVersion(env, key.version());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", key.id());
@@ -163,7 +164,7 @@ public final class AdminService implements HttpService {
     private void listKeys(ServerRequest req, ServerResponse res) {
         String env = req.path().pathParameters().get("env");
         List<Object> keys = new ArrayList<>();
-        for (ClassicRepository.KeyRow k : repo.keys(env)) {
+        for (AdminRepository.KeyRow k : repo.keys(env)) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", k.id());
             m.put("kind", k.kind().name().toLowerCase());
@@ -210,7 +211,7 @@ public final class AdminService implements HttpService {
         }
         Long ifMatch = ifMatch(req);
         String comment = req.query().first("comment").orElse("");
-        ClassicRepository.VersionRow v = repo.upload(env, new String(source, StandardCharsets.UTF_8), flags, ifMatch, author(req), comment);
+        AdminRepository.VersionRow v = repo.upload(env, new String(source, StandardCharsets.UTF_8), flags, ifMatch, author(req), comment);
         installVersion(env, v.version());
         res.header(HeaderNames.ETAG, "\"" + v.version() + "\"");
         Map<String, Object> body = versionJson(v);
@@ -232,7 +233,7 @@ public final class AdminService implements HttpService {
     private void source(ServerRequest req, ServerResponse res) {
         String env = req.path().pathParameters().get("env");
         long version = parseVersion(req.path().pathParameters().get("version"));
-        ClassicRepository.Stored s = repo.version(env, version)
+        StoredVersion s = repo.version(env, version)
                 .orElseThrow(() -> new NotFoundException("environment '" + env + "' has no version " + version));
         res.header(HeaderNames.CONTENT_TYPE, JSON);
         res.header(HeaderNames.ETAG, "\"" + version + "\"");
@@ -245,7 +246,7 @@ public final class AdminService implements HttpService {
         if (!(body.get("toVersion") instanceof Long to)) {
             throw new BadRequest("/toVersion: the version to roll back to (a number)");
         }
-        ClassicRepository.VersionRow v = repo.rollback(env, to, ifMatch(req), author(req), String.valueOf(body.getOrDefault("comment", "")));
+        AdminRepository.VersionRow v = repo.rollback(env, to, ifMatch(req), author(req), String.valueOf(body.getOrDefault("comment", "")));
         installVersion(env, v.version());
         send(res, 201, versionJson(v));
     }
@@ -255,7 +256,8 @@ public final class AdminService implements HttpService {
     /** Serves a just-committed version at once, without waiting for its NOTIFY. */
     private void installVersion(String env, long version) {
         if (version > 0) {
-            loader.install(repo.ruleset(env, version));
+            loader.install(repo.version(env, version)
+                    .orElseThrow(() -> new NotFoundException(env + " v" + version)).ruleset());
         }
     }
 
@@ -319,7 +321,7 @@ public final class AdminService implements HttpService {
         }
     }
 
-    private static Map<String, Object> environmentJson(ClassicRepository.EnvironmentRow e) {
+    private static Map<String, Object> environmentJson(AdminRepository.EnvironmentRow e) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", e.id());
         m.put("allowedOrigins", e.allowedOrigins());
@@ -328,7 +330,7 @@ public final class AdminService implements HttpService {
         return m;
     }
 
-    private static Map<String, Object> versionJson(ClassicRepository.VersionRow v) {
+    private static Map<String, Object> versionJson(AdminRepository.VersionRow v) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("environment", v.environmentId());
         m.put("version", v.version());

@@ -15,6 +15,12 @@ import org.flywaydb.core.Flyway;
  * and separate long-lived connections for LISTEN and advisory locks.
  */
 public final class Database implements AutoCloseable {
+    /**
+     * The channel every committed ruleset version is announced on (NOTIFY in the committing
+     * transaction); the payload is {@code environment:version}.
+     */
+    public static final String VERSIONS_CHANNEL = "gdn_ruleset_versions";
+
     private final HikariDataSource pool;
     private final String jdbcUrl;
     private final String user;

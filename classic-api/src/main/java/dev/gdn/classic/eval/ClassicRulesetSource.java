@@ -2,7 +2,7 @@ package dev.gdn.classic.eval;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.gdn.classic.db.ClassicRepository;
+import dev.gdn.classic.db.RulesetReads;
 import dev.gdn.node.source.Caller;
 import dev.gdn.node.source.LoadedRuleset;
 import dev.gdn.node.source.RulesetRegistry;
@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  */
 public final class ClassicRulesetSource implements RulesetSource {
     private final RulesetRegistry registry;
-    private final ClassicRepository repo;
+    private final RulesetReads reads;
     private final Clock clock;
     private final Cache<String, LoadedRuleset> pinned = Caffeine.newBuilder().maximumSize(256).build();
     /** Signed artifacts by env:version; "not signed yet" is remembered briefly, the bytes for good. */
@@ -39,9 +39,9 @@ public final class ClassicRulesetSource implements RulesetSource {
                 }
             }).build();
 
-    public ClassicRulesetSource(RulesetRegistry registry, ClassicRepository repo, Clock clock) {
+    public ClassicRulesetSource(RulesetRegistry registry, RulesetReads reads, Clock clock) {
         this.registry = registry;
-        this.repo = repo;
+        this.reads = reads;
         this.clock = clock;
     }
 
@@ -58,7 +58,7 @@ public final class ClassicRulesetSource implements RulesetSource {
         LoadedRuleset r = cur.get();
         Optional<byte[]> envelope;
         try {
-            envelope = signed.get(environmentId + ":" + r.version(), k -> repo.existingSignedArtifact(environmentId, r.version()));
+            envelope = signed.get(environmentId + ":" + r.version(), k -> reads.existingSignedArtifact(environmentId, r.version()));
         } catch (RuntimeException databaseDown) {
             return cur;
         }
@@ -73,7 +73,7 @@ public final class ClassicRulesetSource implements RulesetSource {
             return fromRegistry;
         }
         try {
-            LoadedRuleset older = pinned.get(environmentId + ":" + pinnedVersion, k -> repo.version(environmentId, pinnedVersion)
+            LoadedRuleset older = pinned.get(environmentId + ":" + pinnedVersion, k -> reads.version(environmentId, pinnedVersion)
                     .map(s -> LoadedRuleset.of(CompiledRuleset.of(s.ruleset()), null, "database", clock.instant()))
                     .orElse(null));
             return older != null ? Optional.of(older) : fromRegistry;

@@ -1,7 +1,7 @@
 package dev.gdn.classic.eval;
 
-import dev.gdn.classic.db.ClassicRepository;
 import dev.gdn.classic.db.Database;
+import dev.gdn.classic.db.RulesetReads;
 import dev.gdn.node.source.LoadedRuleset;
 import dev.gdn.node.source.RulesetRegistry;
 import dev.gdn.ruleset.eval.CompiledRuleset;
@@ -28,7 +28,7 @@ public final class DatabaseLoader implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DatabaseLoader.class.getName());
 
     private final Database db;
-    private final ClassicRepository repo;
+    private final RulesetReads reads;
     private final RulesetRegistry registry;
     private final Duration checkInterval;
     private final Clock clock;
@@ -37,9 +37,9 @@ public final class DatabaseLoader implements AutoCloseable {
     private volatile String lastError;
     private final Thread listener;
 
-    public DatabaseLoader(Database db, ClassicRepository repo, RulesetRegistry registry, Duration checkInterval, Clock clock) {
+    public DatabaseLoader(Database db, RulesetReads reads, RulesetRegistry registry, Duration checkInterval, Clock clock) {
         this.db = db;
-        this.repo = repo;
+        this.reads = reads;
         this.registry = registry;
         this.checkInterval = checkInterval;
         this.clock = clock;
@@ -57,7 +57,7 @@ public final class DatabaseLoader implements AutoCloseable {
     }
 
     private void loadAll() {
-        for (Map.Entry<String, List<Ruleset>> env : repo.latestTwoPerEnvironment().entrySet()) {
+        for (Map.Entry<String, List<Ruleset>> env : reads.latestTwoPerEnvironment().entrySet()) {
             for (Ruleset r : env.getValue()) {
                 install(r);
             }
@@ -72,10 +72,10 @@ public final class DatabaseLoader implements AutoCloseable {
 
     /** Catches up with whatever is newer in the database than what is served. */
     private void check() {
-        for (Map.Entry<String, Long> e : repo.latestVersions().entrySet()) {
+        for (Map.Entry<String, Long> e : reads.latestVersions().entrySet()) {
             long have = registry.current(e.getKey()).map(LoadedRuleset::version).orElse(0L);
             if (e.getValue() > have) {
-                repo.version(e.getKey(), e.getValue()).ifPresent(s -> install(s.ruleset()));
+                reads.version(e.getKey(), e.getValue()).ifPresent(s -> install(s.ruleset()));
             }
         }
         markUp();
@@ -85,7 +85,7 @@ public final class DatabaseLoader implements AutoCloseable {
         while (running) {
             try (Connection c = db.dedicatedConnection()) {
                 try (Statement st = c.createStatement()) {
-                    st.execute("LISTEN " + ClassicRepository.CHANNEL);
+                    st.execute("LISTEN " + Database.VERSIONS_CHANNEL);
                 }
                 check(); // whatever was committed while we were not listening
                 PGConnection pg = c.unwrap(PGConnection.class);
@@ -117,7 +117,7 @@ public final class DatabaseLoader implements AutoCloseable {
         String env = payload.substring(0, colon);
         long version = Long.parseLong(payload.substring(colon + 1));
         if (registry.current(env).map(LoadedRuleset::version).orElse(0L) < version) {
-            repo.version(env, version).ifPresent(s -> install(s.ruleset()));
+            reads.version(env, version).ifPresent(s -> install(s.ruleset()));
         }
     }
 

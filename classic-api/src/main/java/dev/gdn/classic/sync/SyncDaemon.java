@@ -1,7 +1,7 @@
 package dev.gdn.classic.sync;
 
-import dev.gdn.classic.db.ClassicRepository;
 import dev.gdn.classic.db.Database;
+import dev.gdn.classic.db.SyncLedger;
 import dev.gdn.ruleset.envelope.SigningKey;
 import dev.gdn.ruleset.envelope.TrustedKeys;
 import dev.gdn.sync.publish.PublishResult;
@@ -17,7 +17,6 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
@@ -35,11 +34,9 @@ import org.postgresql.PGConnection;
  */
 public final class SyncDaemon implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SyncDaemon.class.getName());
-    /** The advisory lock key: "gdn-sync". */
-    static final long LEADER_LOCK = 0x67646e2d73796e63L;
 
     private final Database db;
-    private final ClassicRepository repo;
+    private final SyncLedger ledger;
     private final List<ObjectStore> stores;
     private final List<String> storeNames;
     private final SigningKey key;
@@ -54,18 +51,18 @@ public final class SyncDaemon implements AutoCloseable {
     private final SyncMetrics metrics;
     private final Tracer tracer;
 
-    public SyncDaemon(Database db, ClassicRepository repo, List<ObjectStore> stores, SigningKey key, TrustedKeys trusted,
+    public SyncDaemon(Database db, SyncLedger ledger, List<ObjectStore> stores, SigningKey key, TrustedKeys trusted,
                       WritePolicy policy, Duration pollInterval, Duration reconcileInterval, Clock clock, MeterRegistry meters) {
-        this(db, repo, stores, key, trusted, policy, pollInterval, reconcileInterval, clock, meters, OpenTelemetry.noop());
+        this(db, ledger, stores, key, trusted, policy, pollInterval, reconcileInterval, clock, meters, OpenTelemetry.noop());
     }
 
     /** @param otel spans: a {@code gdn.publish} trace per version published, a {@code gdn.sync.reconcile} per repair pass */
-    public SyncDaemon(Database db, ClassicRepository repo, List<ObjectStore> stores, SigningKey key, TrustedKeys trusted,
+    public SyncDaemon(Database db, SyncLedger ledger, List<ObjectStore> stores, SigningKey key, TrustedKeys trusted,
                       WritePolicy policy, Duration pollInterval, Duration reconcileInterval, Clock clock, MeterRegistry meters,
                       OpenTelemetry otel) {
         this.tracer = otel.getTracer("dev.gdn.sync");
         this.db = db;
-        this.repo = repo;
+        this.ledger = ledger;
         this.stores = List.copyOf(stores);
         this.storeNames = stores.stream().map(ObjectStore::name).toList();
         this.key = key;
@@ -88,7 +85,7 @@ public final class SyncDaemon implements AutoCloseable {
     private void run() {
         while (running) {
             try (Connection c = db.dedicatedConnection()) {
-                if (!tryLock(c)) {
+                if (!ledger.tryLead(c)) {
                     leader = false;
                     refreshLag(); // a standby tells the same lag, so dashboards do not depend on which one leads
                     sleep(Math.min(1000, pollInterval.toMillis()));
@@ -97,7 +94,7 @@ public final class SyncDaemon implements AutoCloseable {
                 leader = true;
                 LOG.log(Level.INFO, "sync daemon is the leader; publishing to {0}", storeNames);
                 try (Statement st = c.createStatement()) {
-                    st.execute("LISTEN " + ClassicRepository.CHANNEL);
+                    st.execute("LISTEN " + Database.VERSIONS_CHANNEL);
                 }
                 PGConnection pg = c.unwrap(PGConnection.class);
                 long nextReconcile = 0;
@@ -127,22 +124,15 @@ public final class SyncDaemon implements AutoCloseable {
     }
 
     private void refreshLag() {
-        metrics.lag(repo.storeLag(storeNames));
-        metrics.latest(repo.latestVersions());
-    }
-
-    private static boolean tryLock(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select pg_try_advisory_lock(" + LEADER_LOCK + ")")) {
-            rs.next();
-            return rs.getBoolean(1);
-        }
+        metrics.lag(ledger.storeLag(storeNames));
+        metrics.latest(ledger.latestVersions());
     }
 
     /** Publishes every version not yet recorded in every store, in order; returns how many it finished. */
     public int publishPending() {
         int done = 0;
-        for (ClassicRepository.VersionRef v : repo.unpublished(storeNames)) {
-            ClassicRepository.SignedVersion signed = repo.signedVersion(v.environmentId(), v.version(), key);
+        for (SyncLedger.VersionRef v : ledger.unpublished(storeNames)) {
+            SyncLedger.SignedVersion signed = ledger.signedVersion(v.environmentId(), v.version(), key);
             long t0 = System.nanoTime();
             PublishResult result = publisher.publish(signed.ruleset(), signed.envelope());
             metrics.published(System.nanoTime() - t0);
@@ -154,7 +144,7 @@ public final class SyncDaemon implements AutoCloseable {
                 }
             }
             List<String> stored = result.outcomes().stream().filter(o -> o.status().stored()).map(StoreOutcome::store).toList();
-            repo.recordPublication(v.environmentId(), v.version(), stored);
+            ledger.recordPublication(v.environmentId(), v.version(), stored);
             if (stored.size() == storeNames.size()) {
                 done++;
             }

@@ -1,6 +1,6 @@
 package dev.gdn.classic.sync;
 
-import dev.gdn.classic.db.ClassicRepository;
+import dev.gdn.classic.db.SyncLedger;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,7 +22,7 @@ import java.util.function.BooleanSupplier;
  * counts each store's outcome in {@code gdn_publish_outcomes_total{store,status}}.
  */
 final class SyncMetrics {
-    private final Map<String, ClassicRepository.StoreLag> lag = new ConcurrentHashMap<>();
+    private final Map<String, SyncLedger.StoreLag> lag = new ConcurrentHashMap<>();
     private final Map<String, Long> latest = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
     private final Timer publish;
@@ -50,14 +50,14 @@ final class SyncMetrics {
                 .description("times the daemon lost its database connection (and leadership with it)").register(meters);
     }
 
-    private double seconds(ClassicRepository.StoreLag l) {
+    private double seconds(SyncLedger.StoreLag l) {
         if (l == null) {
             return Double.NaN; // not measured yet: the database has not answered
         }
         return l.oldestMissing() == null ? 0 : Math.max(0, (clock.millis() - l.oldestMissing().toEpochMilli()) / 1000.0);
     }
 
-    void lag(Map<String, ClassicRepository.StoreLag> now) {
+    void lag(Map<String, SyncLedger.StoreLag> now) {
         lag.putAll(now);
     }
 

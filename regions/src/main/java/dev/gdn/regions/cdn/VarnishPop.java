@@ -86,8 +86,16 @@ public final class VarnishPop implements AutoCloseable {
         }
         Path vclDir = writeVcl(config);
         Path varnishDir = config.workDir().resolve("varnish");
-        List<String> cmd = new ArrayList<>(List.of(varnish.varnishd().toString(),
-                "-F",
+        List<String> cmd = new ArrayList<>(List.of(varnish.varnishd().toString(), "-F"));
+        unreachableByVarnishUser(config).ifPresent(dir -> {
+            // As root, varnishd drops to user varnish (its jail), which must walk down to the VCL and -n dir.
+            // A work dir under a private directory (a home, a test's temp dir) would refuse to start: run this
+            // loopback POP as the invoking user instead, and say so.
+            LOG.log(Level.INFO, "POP {0}: user varnish cannot enter {1}; varnishd runs without its jail (-j none)",
+                    config.name(), dir);
+            cmd.addAll(List.of("-j", "none"));
+        });
+        cmd.addAll(List.of(
                 "-n", varnishDir.toString(),
                 "-a", listenAddress(config.host(), config.port()),
                 "-T", "127.0.0.1:0",
@@ -147,7 +155,6 @@ public final class VarnishPop implements AutoCloseable {
             Files.createDirectories(vclDir);
             Files.setPosixFilePermissions(c.workDir(), DIR_MODE);
             Files.setPosixFilePermissions(vclDir, DIR_MODE);
-            requireSearchableParents(c);
             for (String name : List.of(c.role().vclFile(), "gdn-cdn.vcl")) {
                 write(vclDir.resolve(name), resource(name));
             }
@@ -163,19 +170,25 @@ public final class VarnishPop implements AutoCloseable {
         Files.setPosixFilePermissions(file, FILE_MODE);
     }
 
-    /** As root, varnishd drops to user varnish, which must be able to walk down to the work dir. */
-    private static void requireSearchableParents(VarnishPopConfig c) throws IOException {
+    /**
+     * As root, varnishd drops to user varnish, which must be able to walk down to the work dir: the first
+     * directory on the way it cannot enter (with its mode), if any. Not root: varnishd runs as this user.
+     */
+    static java.util.Optional<String> unreachableByVarnishUser(VarnishPopConfig c) {
         if (!"root".equals(ProcessHandle.current().info().user().orElse(""))) {
-            return; // varnishd runs as this user, who made the work dir
+            return java.util.Optional.empty();
         }
-        for (Path dir = c.workDir().getParent(); dir != null; dir = dir.getParent()) {
-            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir);
-            if (!mode.contains(PosixFilePermission.OTHERS_EXECUTE)) {
-                throw new CdnException("POP " + c.name() + ": varnishd reads its VCL as user varnish, which cannot enter " + dir
-                        + " (mode " + PosixFilePermissions.toString(mode) + "): put the work dir under directories others may"
-                        + " search (chmod o+x), not inside a private temporary directory");
+        try {
+            for (Path dir = c.workDir().getParent(); dir != null; dir = dir.getParent()) {
+                Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir);
+                if (!mode.contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                    return java.util.Optional.of(dir + " (mode " + PosixFilePermissions.toString(mode) + ")");
+                }
             }
+        } catch (IOException e) {
+            return java.util.Optional.of(c.workDir() + " (" + e.getMessage() + ")");
         }
+        return java.util.Optional.empty();
     }
 
     static byte[] resource(String name) {

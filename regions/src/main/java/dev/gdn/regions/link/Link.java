@@ -237,8 +237,12 @@ public final class Link implements AutoCloseable {
             }
             boolean open = !(state instanceof LinkState.Blackhole);
             boolean serverUp = server != null && server.isActive();
-            client.config().setAutoRead(open && serverUp && up.inFlight < MAX_IN_FLIGHT && server.isWritable());
-            if (server != null) {
+            // a side that has closed (or shut its output) sends nothing more: asking it to read again fails
+            // (its descriptor may have left epoll) and would reset the other side with data still on its way
+            if (client.isActive() && !up.ended) {
+                client.config().setAutoRead(open && serverUp && up.inFlight < MAX_IN_FLIGHT && server.isWritable());
+            }
+            if (serverUp && !down.ended) {
                 server.config().setAutoRead(open && down.inFlight < MAX_IN_FLIGHT && client.isWritable());
             }
         }
@@ -276,14 +280,16 @@ public final class Link implements AutoCloseable {
 
         /**
          * One side closed (or shut down its output): once everything it sent has arrived, the other side
-         * sees the same, a FIN after the last byte; when both directions have ended, both close.
+         * sees the same, a FIN after the last byte; when both directions have ended, both close. "Arrived"
+         * is counted, not timed: a timer for the end could fire before the last chunk's (both are due at
+         * about the same nanosecond), and a server that answers and closes at once lost its answer's tail.
          */
         void sideEnded(Direction fromEndedSide, boolean fullyClosed) {
             if (closed) {
                 return;
             }
             fromEndedSide.ended = true;
-            Runnable end = () -> {
+            fromEndedSide.afterLastDelivery(() -> {
                 if (closed) {
                     return;
                 }
@@ -296,13 +302,7 @@ public final class Link implements AutoCloseable {
                     // after what is already written: a shutdown fails the writes still queued
                     to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> ((DuplexChannel) to).shutdownOutput());
                 }
-            };
-            long wait = Math.max(0, fromEndedSide.lastDelivery - System.nanoTime());
-            if (wait == 0) {
-                end.run();
-            } else {
-                client.eventLoop().schedule(end, wait + 1, TimeUnit.NANOSECONDS);
-            }
+            });
         }
 
         /** Bytes going one way: straight through at zero delay, else each chunk at its delivery time. */
@@ -310,6 +310,13 @@ public final class Link implements AutoCloseable {
             final boolean upstream;
             long lastDelivery;
             long inFlight;
+            /**
+             * Chunks waiting for their delivery time, in order, with one timer for the head: a timer per chunk
+             * could fire out of order (two chunks due at the same nanosecond, scheduled a few µs apart).
+             */
+            final ArrayDeque<Delayed> scheduled = new ArrayDeque<>();
+            /** What runs once nothing is scheduled or held any more (the sender's end), or null. */
+            Runnable afterDrained;
             boolean unflushed;
             boolean ended;
             final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
@@ -343,7 +350,24 @@ public final class Link implements AutoCloseable {
                 if (inFlight >= MAX_IN_FLIGHT) {
                     updateReading();
                 }
-                client.eventLoop().schedule(() -> deliver(buf, size), at - now, TimeUnit.NANOSECONDS);
+                scheduled.add(new Delayed(buf, size, at));
+                if (scheduled.size() == 1) {
+                    client.eventLoop().schedule(this::deliverDue, at - now, TimeUnit.NANOSECONDS);
+                }
+            }
+
+            /** Runs {@code r} now if every chunk received so far has been passed on, else once the last one is. */
+            void afterLastDelivery(Runnable r) {
+                afterDrained = r;
+                runIfDrained();
+            }
+
+            private void runIfDrained() {
+                if (scheduled.isEmpty() && held.isEmpty() && afterDrained != null) {
+                    Runnable r = afterDrained;
+                    afterDrained = null;
+                    r.run();
+                }
             }
 
             void flush() {
@@ -357,18 +381,33 @@ public final class Link implements AutoCloseable {
                 }
             }
 
-            private void deliver(ByteBuf buf, int size) {
-                inFlight -= size;
+            /** Passes on every chunk whose time has come, in order, and sets the timer for the next one. */
+            private void deliverDue() {
+                long now = System.nanoTime();
+                boolean wrote = false;
+                while (!scheduled.isEmpty() && scheduled.peek().at() <= now) {
+                    Delayed d = scheduled.poll();
+                    inFlight -= d.size();
+                    if (closed) {
+                        d.buf().release();
+                    } else if (state instanceof LinkState.Blackhole || !held.isEmpty()) {
+                        held.add(d.buf());
+                    } else {
+                        peer(this).write(d.buf());
+                        wrote = true;
+                    }
+                }
+                if (!scheduled.isEmpty()) {
+                    client.eventLoop().schedule(this::deliverDue, scheduled.peek().at() - now, TimeUnit.NANOSECONDS);
+                }
                 if (closed) {
-                    buf.release();
                     return;
                 }
-                if (state instanceof LinkState.Blackhole || !held.isEmpty()) {
-                    held.add(buf);
-                    return;
+                if (wrote) {
+                    peer(this).flush();
                 }
-                peer(this).writeAndFlush(buf);
                 updateReading();
+                runIfDrained();
             }
 
             void releaseHeld() {
@@ -380,13 +419,21 @@ public final class Link implements AutoCloseable {
                     to.write(held.poll());
                 }
                 to.flush();
+                runIfDrained();
             }
 
             void dropHeld() {
                 while (!held.isEmpty()) {
                     held.poll().release();
                 }
+                while (!scheduled.isEmpty()) {
+                    scheduled.poll().buf().release();
+                }
             }
+        }
+
+        /** A chunk on its way, due at {@code at} (System.nanoTime()). */
+        private record Delayed(ByteBuf buf, int size, long at) {
         }
 
         /** The Netty handler on one side's channel: what it reads goes the given direction. */

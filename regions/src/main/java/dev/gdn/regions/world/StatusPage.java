@@ -50,7 +50,7 @@ final class StatusPage implements HttpService {
                 h1{font-size:1.3em;margin:0 0 .3em} table{border-collapse:collapse;margin:.8em 0}
                 td,th{padding:.2em .7em;border-bottom:1px solid #ddd;text-align:left;font-variant-numeric:tabular-nums}
                 .READY,.up{color:#1a7f37;font-weight:600}.EXITED,.STOPPED,.down,.reset,.blackhole{color:#c62828;font-weight:600}
-                .STARTING,.slow,.limited,.NOT_IN_WORLD{color:#b26a00;font-weight:600} svg{background:#eef3f8;border:1px solid #ccd}
+                .STARTING,.slow,.limited,.NOT_STARTED{color:#b26a00;font-weight:600} svg{background:#eef3f8;border:1px solid #ccd}
                 </style></head><body><h1>GDN world</h1><div id="live">""" + live + """
                 </div><script>
                 setInterval(async()=>{try{const r=await fetch('/?part=live',{cache:'no-store'});
@@ -85,7 +85,10 @@ final class StatusPage implements HttpService {
             }
             b.append("</td></tr>\n");
         }
-        b.append("</table>\n<table><tr><th>part</th><th>state</th><th>pid</th><th>memory</th></tr>\n");
+        Map<String, Object> susp = StatusText.susp(s);
+        b.append("</table>\n<p>suspenders CDN (one POP, origin the classic API) <span class=\"").append(esc(susp.get("state"))).append("\">")
+                .append(esc(susp.get("state"))).append("</span> · hit ratio <b>").append(ratio(susp.get("hit_ratio"))).append("</b></p>\n");
+        b.append("<table><tr><th>part</th><th>state</th><th>pid</th><th>memory</th></tr>\n");
         for (Map<String, Object> p : (List<Map<String, Object>>) s.get("parts")) {
             b.append("<tr><td>").append(esc(p.get("name"))).append("</td>").append(cell(p.get("state"))).append("<td>")
                     .append(esc(p.get("pid"))).append("</td><td>").append(mib(p.get("rss_bytes"))).append("</td></tr>\n");
@@ -121,14 +124,17 @@ final class StatusPage implements HttpService {
             double ry = y(num(r.get("lat")));
             Map<String, Object> node = (Map<String, Object>) r.get("node");
             Map<String, Object> links = (Map<String, Object>) r.get("links");
+            Map<String, Object> belt = (Map<String, Object>) r.get("belt_cdn");
             String nodeLink = String.valueOf(((Map<String, Object>) links.getOrDefault("node", Map.of("state", "?"))).get("state"));
             String fill = "READY".equals(node.get("state")) && "up".equals(nodeLink) ? "#2e7d32"
                     : "READY".equals(node.get("state")) ? "#ef6c00" : "#c62828";
             svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"7\" fill=\"%s\" stroke=\"#fff\" stroke-width=\"2\"/>"
                             + "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" font-weight=\"bold\">%s%s</text>"
-                            + "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\">node %s v%s · link %s</text>\n",
+                            + "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\">node %s v%s · link %s</text>"
+                            + "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\">belt POP %s · hits %s</text>\n",
                     rx, ry, fill, rx + 10, ry - 2, esc(r.get("code")), home.equals(r.get("code")) ? " (home)" : "",
-                    rx + 10, ry + 10, esc(node.get("state")), esc(node.get("version")), esc(nodeLink)));
+                    rx + 10, ry + 10, esc(node.get("state")), esc(node.get("version")), esc(nodeLink),
+                    rx + 10, ry + 22, esc(belt.get("state")), ratio(belt.get("hit_ratio"))));
         }
         return svg.append("</svg>\n").toString();
     }

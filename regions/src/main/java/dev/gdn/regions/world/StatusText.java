@@ -30,12 +30,14 @@ public final class StatusText {
         String cdn = WorldLayout.url(l.endpoint(first, WorldLayout.Tier.BELT_CDN));
         String context = Base64.getUrlEncoder().withoutPadding()
                 .encodeToString("{\"country\":\"NL\",\"targetingKey\":\"user-1\"}".getBytes(StandardCharsets.UTF_8));
+        b.append(String.format(Locale.ROOT, "%nbelt CDN: a Varnish POP per region (origins: its node, then the others'); suspenders CDN:"
+                + " one Varnish POP (origin: the classic API). Each endpoint above is a latency link to them.%n"));
         b.append(String.format(Locale.ROOT, "%nadmin API    %s   (token: %s)%nstatus page  %s/%nworld.json   %s%nlogs         %s%n",
                 admin, world.dir().resolve("admin-token"), control, world.dir().resolve("world.json"), world.dir().resolve("logs")));
         b.append(String.format(Locale.ROOT, "%nTry it (a client in %s):%n", first.code()));
         b.append(String.format(Locale.ROOT, "  curl -s -X POST %s/ofrep/v1/evaluate/flags -H 'Authorization: Bearer %s' -d '{\"context\":{\"targetingKey\":\"user-1\",\"country\":\"NL\"}}'%n",
                 node, seed.clientKey()));
-        b.append(String.format(Locale.ROOT, "  curl -si %s/gdn/v1/evaluate/%s/%s%n", cdn, seed.clientKey(), context));
+        b.append(String.format(Locale.ROOT, "  curl -si %s/gdn/v1/evaluate/%s/%s   # twice: X-Cache MISS, then HIT%n", cdn, seed.clientKey(), context));
         b.append(String.format(Locale.ROOT, "  curl -s -X PUT %s/admin/v1/environments/%s/flags -H \"Authorization: Bearer $(cat %s)\" --data-binary @examples/flags.json%n",
                 admin, seed.environment(), world.dir().resolve("admin-token")));
         b.append(String.format(Locale.ROOT, "  curl -s -X POST %s/links/%s.node -d '{\"state\":\"down\"}'      # then {\"state\":\"up\"}%n", control, first.code()));
@@ -71,12 +73,18 @@ public final class StatusText {
             b.append(String.format(Locale.ROOT, "%-7s %-8s %-8s %-6s %-13s %-9s %s%n", r.get("code"), node.get("state"),
                     dash(node.get("version")), dash(node.get("lag")), belt.get("state"), StatusPage.ratio(belt.get("hit_ratio")), links.toString().trim()));
         }
+        b.append(String.format(Locale.ROOT, "%nsuspenders CDN %s, hit ratio %s%n", susp(s).get("state"), StatusPage.ratio(susp(s).get("hit_ratio"))));
         b.append(String.format(Locale.ROOT, "%n%-16s %-9s %-8s %s%n", "part", "state", "pid", "memory"));
         for (Map<String, Object> p : (List<Map<String, Object>>) s.get("parts")) {
             b.append(String.format(Locale.ROOT, "%-16s %-9s %-8s %s%n", p.get("name"), p.get("state"), dash(p.get("pid")), StatusPage.mib(p.get("rss_bytes"))));
         }
         b.append(String.format(Locale.ROOT, "%ntotal memory (PSS of every part and the world itself): %s%n", StatusPage.mib(world.get("rss_bytes"))));
         return b.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> susp(Map<String, Object> s) {
+        return s.get("suspenders_cdn") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of("state", "NOT_STARTED");
     }
 
     private static String dash(Object o) {

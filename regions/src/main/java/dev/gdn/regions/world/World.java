@@ -3,6 +3,10 @@ package dev.gdn.regions.world;
 import dev.gdn.regions.catalog.Region;
 import dev.gdn.regions.catalog.RegionCatalog;
 import dev.gdn.regions.catalog.RoundTrip;
+import dev.gdn.regions.cdn.CdnException;
+import dev.gdn.regions.cdn.Origin;
+import dev.gdn.regions.cdn.VarnishPop;
+import dev.gdn.regions.cdn.VarnishPopConfig;
 import dev.gdn.regions.link.LinkControlService;
 import dev.gdn.regions.link.LinkPath;
 import dev.gdn.regions.link.Links;
@@ -27,10 +31,13 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -38,9 +45,10 @@ import java.util.regex.Pattern;
 
 /**
  * A whole GDN on one machine: one supervising process (this) that starts every part as a real child
- * process — PostgreSQL, S3Proxy, the classic API, two sync daemons, a node per region — puts a latency
- * link in front of every client→tier path, seeds an environment, serves a status page and the link and
- * part control API, and writes {@code DIR/world.json} (SPEC §6) once everything is ready.
+ * process — PostgreSQL, S3Proxy, the classic API, two sync daemons, a node per region, a Varnish belt POP
+ * per region and one suspenders POP — puts a latency link in front of every client→tier path, seeds an
+ * environment, serves a status page and the link and part control API, and writes {@code DIR/world.json}
+ * (SPEC §6) once everything is ready.
  *
  * <p>Children run the {@code gdn} CLI as {@code java -cp <this JVM's class path> dev.gdn.cli.GdnCommand …}:
  * the CLI module depends on this one, so naming its main class (a string) rather than importing it keeps
@@ -75,6 +83,9 @@ public final class World implements AutoCloseable {
     private final WorldLayout layout;
     private final RegionCatalog catalog = RegionCatalog.standard();
     private final Map<String, Part> parts = new LinkedHashMap<>();
+    /** The running varnishd of each POP part, by part name (replaced when a drill starts the part again). */
+    private final Map<String, VarnishPop> pops = new ConcurrentHashMap<>();
+    private final Object pidsFile = new Object();
     private final long startNanos = System.nanoTime();
     private final Path dir;
     private FileChannel lockChannel;
@@ -175,9 +186,13 @@ public final class World implements AutoCloseable {
             Future<?> postgres = pool.submit(() -> startAndAwait(postgresPart(PostgresBinaries.prepare(dir.resolve("postgres/binaries")))));
             Future<?> s3 = pool.submit(() -> startAndAwait(s3ProxyPart()));
             startLinksAndControl();
-            Future<?> seeded = pool.submit(() -> {
+            Future<?> classicUp = pool.submit(() -> {
                 get(postgres);
                 startAndAwait(classicPart());
+                return null;
+            });
+            Future<?> seeded = pool.submit(() -> {
+                get(classicUp);
                 seed = seedEnvironment();
                 get(s3);
                 List<Future<?>> syncs = new ArrayList<>();
@@ -194,10 +209,21 @@ public final class World implements AutoCloseable {
             for (Region r : layout.regions()) {
                 nodes.add(pool.submit(() -> {
                     nodePart(r).start();
+                    recordPids();
                     return null;
                 }));
             }
             nodes.forEach(World::get);
+            // belt POPs together, while the nodes warm up: each varnishd compiles its VCL with the C
+            // compiler (a second or two of CPU), which would otherwise come after the nodes' start
+            List<Future<?>> belts = new ArrayList<>();
+            for (Region r : layout.regions()) {
+                Part belt = beltPopPart(r);
+                belts.add(pool.submit(() -> startAndAwait(belt)));
+            }
+            // the suspenders POP as soon as its origin, the classic API, answers
+            get(classicUp);
+            Future<?> suspenders = pool.submit(() -> startAndAwait(suspendersPopPart()));
             get(seeded);
             List<Future<?>> ready = new ArrayList<>();
             for (Region r : layout.regions()) {
@@ -210,6 +236,13 @@ public final class World implements AutoCloseable {
                 }));
             }
             ready.forEach(World::get);
+            belts.forEach(World::get);
+            List<Future<?>> served = new ArrayList<>();
+            for (Region r : layout.regions()) {
+                served.add(pool.submit(() -> awaitOriginThroughPop(r)));
+            }
+            served.forEach(World::get);
+            get(suspenders);
         }
         writeDescription();
         progress(String.format(Locale.ROOT, "world ready in %.1f s: %s", (System.nanoTime() - startNanos) / 1e9, dir.resolve("world.json")));
@@ -232,6 +265,7 @@ public final class World implements AutoCloseable {
 
     private Void startAndAwait(Part part) throws IOException {
         part.start();
+        recordPids();
         part.awaitReady(READY_TIMEOUT);
         progress(part.name() + " ready (" + String.format(Locale.ROOT, "%.1f s", part.secondsSinceStart()) + ")");
         return null;
@@ -325,7 +359,7 @@ public final class World implements AutoCloseable {
         return register(new Part("classic", "classic", null,
                 cli("96m", "classic", "--db", jdbcUrl(), "--db-user", "postgres", "--data-dir", dir.resolve("classic").toString(),
                         "--host", layout.classic().getAddress().getHostAddress(), "--port", Integer.toString(layout.port()),
-                        "--check", "2s", "--drain", "1s"),
+                        "--check", "2s", "--drain", "1s", "--cdn-purge", WorldLayout.url(layout.suspendersPop()) + "/"),
                 withParentWatch(Map.of("GDN_ADMIN_TOKEN", adminToken)), log("classic"), "TERM",
                 Probe.http(WorldLayout.url(layout.classic()) + "/health/live", 200)));
     }
@@ -354,9 +388,96 @@ public final class World implements AutoCloseable {
             args.add("--store");
             args.add(store);
         }
+        // every node purges every belt POP: a POP fetches from other regions' nodes too (its fallbacks), and
+        // the version floor in gdn-cdn.vcl keeps a lagging node's older answers out of the cache meanwhile
+        for (Region pop : layout.regions()) {
+            args.add("--cdn-purge");
+            args.add(WorldLayout.url(layout.beltPop(pop)) + "/");
+        }
         String name = "node-" + r.code();
         return register(new Part(name, "node", r.code(), cli("64m", args.toArray(String[]::new)), withParentWatch(s3Environment()), log(name), "TERM",
                 Probe.http(WorldLayout.url(layout.node(r)) + "/health/ready", 200)));
+    }
+
+    /**
+     * Region {@code r}'s belt POP: its own node first, then the other regions' nodes nearest first, each
+     * through the link from {@code r} to it (a fallback fetch pays that RTT, as it would between regions).
+     */
+    private Part beltPopPart(Region r) {
+        List<Origin> fallbacks = layout.regions().stream().filter(o -> !o.equals(r))
+                .sorted(Comparator.comparingDouble(o -> catalog.rtt(r, o).millis()))
+                .map(o -> origin(layout.nodeFrom(r, o))).toList();
+        String name = "belt-" + r.code();
+        return popPart(name, "belt_cdn", r.code(), VarnishPopConfig.belt(name, host(layout.beltPop(r)), layout.port(),
+                dir.resolve("cdn").resolve(name), origin(layout.node(r)), fallbacks));
+    }
+
+    /** The one suspenders POP, in front of the classic API (a client in any region reaches it through its suspenders_cdn link). */
+    private Part suspendersPopPart() {
+        return popPart("suspenders", "suspenders_cdn", null, VarnishPopConfig.suspenders("suspenders", host(layout.suspendersPop()),
+                layout.port(), dir.resolve("cdn").resolve("suspenders"), List.of(origin(layout.classic()))));
+    }
+
+    /** A POP as a part: each start is a new varnishd (after a kill, the old one's files are reused). */
+    private Part popPart(String name, String kind, String region, VarnishPopConfig config) {
+        return register(new Part(name, kind, region, config.workDir().resolve("varnishd.log"), "TERM",
+                Probe.http(WorldLayout.url(new InetSocketAddress(config.host(), config.port())) + VarnishPop.LIVE_PATH, 200), () -> {
+                    VarnishPop old = pops.remove(name);
+                    if (old != null) {
+                        old.close(); // killed by a drill: nothing left to stop, but its HTTP client
+                    }
+                    VarnishPop pop;
+                    try {
+                        pop = VarnishPop.start(config);
+                    } catch (CdnException e) {
+                        throw new WorldException(e.getMessage(), e);
+                    }
+                    pops.put(name, pop);
+                    ProcessHandle handle = ProcessHandle.of(pop.pid()).orElseThrow(() -> new WorldException(name + ": varnishd exited at once"));
+                    return new Part.Running(handle, () -> "(varnishd) exited", pop::close);
+                }));
+    }
+
+    /**
+     * A belt POP started before its node was ready may have probed every origin sick: world.json waits until
+     * the POP reaches an origin again ({@code /health/ready} through it answers 200), at most two probe intervals
+     * after the nodes are ready.
+     */
+    private Void awaitOriginThroughPop(Region r) {
+        Probe through = Probe.http(WorldLayout.url(layout.beltPop(r)) + "/health/ready", 200);
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                if (through.ready()) {
+                    return null;
+                }
+            } catch (Exception e) {
+                // not yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new WorldException("belt-" + r.code() + " reaches none of its origins within " + READY_TIMEOUT.toSeconds()
+                        + " s; see " + part("belt-" + r.code()).log());
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new WorldException("interrupted while waiting for belt-" + r.code());
+            }
+        }
+    }
+
+    /** The running POP of a part, if it has been started. */
+    Optional<VarnishPop> pop(String partName) {
+        return Optional.ofNullable(pops.get(partName));
+    }
+
+    private static Origin origin(InetSocketAddress a) {
+        return new Origin(host(a), a.getPort());
+    }
+
+    private static String host(InetSocketAddress a) {
+        return a.getAddress().getHostAddress();
     }
 
     // ---- links, control, seed
@@ -371,9 +492,10 @@ public final class World implements AutoCloseable {
             for (Region from : layout.regions()) {
                 for (WorldLayout.Tier tier : WorldLayout.Tier.values()) {
                     InetSocketAddress target = switch (tier) {
-                        // until the CDN tier joins the world, the CDN endpoints lead to their origins
-                        case BELT_CDN, NODE -> layout.node(from);
-                        case SUSPENDERS_CDN, CLASSIC -> layout.classic();
+                        case BELT_CDN -> layout.beltPop(from);
+                        case NODE -> layout.node(from);
+                        case SUSPENDERS_CDN -> layout.suspendersPop();
+                        case CLASSIC -> layout.classic();
                     };
                     Region at = tier == WorldLayout.Tier.CLASSIC ? layout.home() : from;
                     addLink(from.code() + "." + tier.key, layout.endpoint(from, tier), target, catalog.rtt(from, at));
@@ -450,6 +572,7 @@ public final class World implements AutoCloseable {
         if (!Files.exists(pids)) {
             return;
         }
+        List<ProcessHandle> leftovers = new ArrayList<>();
         for (String line : Files.readAllLines(pids)) {
             String[] f = line.split(" ", 2);
             if (f.length != 2) {
@@ -459,24 +582,38 @@ public final class World implements AutoCloseable {
                 String cmd = h.info().commandLine().orElse("");
                 if (cmd.contains(dir.toString())) {
                     progress("stopping " + f[1] + " (pid " + h.pid() + ") left over from a world that did not stop");
-                    h.descendants().forEach(ProcessHandle::destroyForcibly);
-                    h.destroyForcibly();
+                    List<ProcessHandle> family = new ArrayList<>(h.descendants().toList());
+                    family.add(h);
+                    family.forEach(ProcessHandle::destroyForcibly);
+                    leftovers.addAll(family);
                 }
             });
+        }
+        // gone before their successors start: PostgreSQL refuses a data directory whose postmaster still
+        // exits, varnishd a -n directory (and address) its predecessor still holds
+        for (ProcessHandle h : leftovers) {
+            try {
+                h.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                progress("pid " + h.pid() + " did not exit within 10 s of SIGKILL: " + e);
+            }
         }
         Files.delete(pids);
         Files.deleteIfExists(dir.resolve("world.json"));
     }
 
+    /** Rewrites world.pids with every started part's pid (after each start: a world killed later leaves these). */
     private void recordPids() {
-        StringBuilder sb = new StringBuilder();
-        for (Part p : parts()) {
-            p.pid().ifPresent(pid -> sb.append(pid).append(' ').append(p.name()).append('\n'));
-        }
-        try {
-            AtomicFile.write(dir.resolve("world.pids"), sb.toString().getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            progress("cannot record pids: " + e.getMessage());
+        synchronized (pidsFile) { // parts start in parallel: one writer at a time
+            StringBuilder sb = new StringBuilder();
+            for (Part p : parts()) {
+                p.pid().ifPresent(pid -> sb.append(pid).append(' ').append(p.name()).append('\n'));
+            }
+            try {
+                AtomicFile.write(dir.resolve("world.pids"), sb.toString().getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                progress("cannot record pids: " + e.getMessage());
+            }
         }
     }
 
@@ -532,6 +669,7 @@ public final class World implements AutoCloseable {
             }
             Map<String, Object> pids = new LinkedHashMap<>();
             part("node-" + r.code()).pid().ifPresent(p -> pids.put("node", p));
+            part("belt-" + r.code()).pid().ifPresent(p -> pids.put("belt_cdn", p));
             m.put("pids", pids);
             Map<String, Object> nodes = new LinkedHashMap<>();
             Map<String, Object> rtts = new LinkedHashMap<>();
@@ -541,7 +679,8 @@ public final class World implements AutoCloseable {
             }
             m.put("nodes", nodes);
             m.put("rtt_ms", rtts);
-            m.put("origin", Map.of("node", WorldLayout.url(layout.node(r))));
+            m.put("origin", Map.of("node", WorldLayout.url(layout.node(r)), "belt_cdn", WorldLayout.url(layout.beltPop(r)),
+                    "suspenders_cdn", WorldLayout.url(layout.suspendersPop())));
             Map<String, Object> linkNames = new LinkedHashMap<>();
             for (WorldLayout.Tier t : WorldLayout.Tier.values()) {
                 linkNames.put(t.key, r.code() + "." + t.key);
@@ -557,6 +696,7 @@ public final class World implements AutoCloseable {
         part("sync-1").pid().ifPresent(p -> pids.put("sync", p));
         part("sync-2").pid().ifPresent(p -> pids.put("sync_standby", p));
         part("s3proxy").pid().ifPresent(p -> pids.put("s3proxy", p));
+        part("suspenders").pid().ifPresent(p -> pids.put("suspenders_cdn", p));
         pids.put("world", ProcessHandle.current().pid());
         w.put("pids", pids);
         w.put("control", WorldLayout.url(layout.control()));
@@ -616,6 +756,7 @@ public final class World implements AutoCloseable {
             first.forEach(World::quietly);
             part("postgres", all).ifPresent(p -> p.stop(STOP_GRACE));
         }
+        pops.values().forEach(VarnishPop::close); // stopped above; a POP a drill killed still holds its HTTP client
         if (lock == null) {
             return; // refused before it held the directory: its files belong to the world that does
         }

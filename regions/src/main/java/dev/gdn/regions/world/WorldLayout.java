@@ -22,8 +22,8 @@ public record WorldLayout(List<Region> regions, int port) {
         if (regions.isEmpty() || regions.size() > MAX_REGIONS) {
             throw new IllegalArgumentException("a world has 1 to " + MAX_REGIONS + " regions, not " + regions.size());
         }
-        if (port < 1024 || port > 65534) {
-            throw new IllegalArgumentException("--port must be 1024..65534 (the belt POP's admin port is port+1), not " + port);
+        if (port < 1024 || port > 65535) {
+            throw new IllegalArgumentException("--port must be 1024..65535, not " + port);
         }
     }
 
@@ -97,7 +97,6 @@ public record WorldLayout(List<Region> regions, int port) {
                 all.add(new Binding(r.code() + " " + t.key + " link", endpoint(r, t)));
             }
             all.add(new Binding(r.code() + " belt POP", beltPop(r)));
-            all.add(new Binding(r.code() + " belt POP admin", new InetSocketAddress(beltPop(r).getAddress(), port + 1)));
             all.add(new Binding(r.code() + " node", node(r)));
             for (Region other : regions) {
                 if (!other.equals(r)) {

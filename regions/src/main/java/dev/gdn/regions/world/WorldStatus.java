@@ -1,6 +1,7 @@
 package dev.gdn.regions.world;
 
 import dev.gdn.regions.catalog.Region;
+import dev.gdn.regions.cdn.CdnStats;
 import dev.gdn.regions.link.Link;
 import dev.gdn.ruleset.envelope.TrustedKeys;
 import dev.gdn.ruleset.json.JsonReader;
@@ -21,7 +22,8 @@ import java.util.Map;
 
 /**
  * What the world looks like now, as one JSON-able map: every part's state, pid and memory, the database's
- * and each store's version, and per region the node's version and lag, the belt CDN and the links. Read
+ * and each store's version, per region the node's version and lag, the belt POP's state and hit ratio and
+ * the links, and the suspenders POP's. Read
  * by the status page (every second) and {@code gdn world status}; gathered at most every 500 ms.
  */
 final class WorldStatus {
@@ -68,6 +70,7 @@ final class WorldStatus {
         out.put("database", Map.of("version", dbVersion));
         out.put("stores", storeVersions());
         out.put("parts", parts);
+        out.put("suspenders_cdn", pop("suspenders"));
         List<Object> regions = new ArrayList<>();
         for (Region r : layout.regions()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -83,10 +86,7 @@ final class WorldStatus {
             node.put("version", version < 0 ? null : version);
             node.put("lag", version < 0 || dbVersion < 0 ? null : Math.max(0, dbVersion - version));
             m.put("node", node);
-            Map<String, Object> belt = new LinkedHashMap<>();
-            belt.put("state", "NOT_IN_WORLD"); // the CDN tier joins with the Varnish POPs
-            belt.put("hit_ratio", null);
-            m.put("belt_cdn", belt);
+            m.put("belt_cdn", pop("belt-" + r.code()));
             Map<String, Object> links = new LinkedHashMap<>();
             for (Link link : world.links().select(r.code() + ".*")) {
                 links.put(link.path().name().substring(r.code().length() + 1), link.state().toJson());
@@ -96,6 +96,35 @@ final class WorldStatus {
         }
         out.put("regions", regions);
         return out;
+    }
+
+    /** A POP part's state and, while it runs, its cache counters (varnishstat) since its last start. */
+    private Map<String, Object> pop(String partName) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        // a POP is registered once its origins are up: the page is served before that
+        Part.State state = world.parts().stream().filter(p -> p.name().equals(partName)).findFirst().map(Part::state)
+                .orElse(Part.State.NOT_STARTED);
+        m.put("name", partName);
+        m.put("state", state.name());
+        m.put("hit_ratio", null);
+        if (state == Part.State.READY) {
+            world.pop(partName).ifPresent(pop -> {
+                try {
+                    CdnStats st = pop.stats();
+                    m.put("hit_ratio", st.hitRatio());
+                    m.put("requests", st.requests());
+                    m.put("hits", st.hits());
+                    m.put("grace_hits", st.graceHits());
+                    m.put("misses", st.misses());
+                    m.put("passes", st.passes());
+                    m.put("fetch_failures", st.fetchFailures());
+                    m.put("objects", st.objects());
+                } catch (RuntimeException e) {
+                    m.put("error", String.valueOf(e.getMessage()));
+                }
+            });
+        }
+        return m;
     }
 
     private static long nodeVersion(String nodeUrl) {

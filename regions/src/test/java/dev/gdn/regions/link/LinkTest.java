@@ -64,12 +64,16 @@ class LinkTest {
     }
 
     private Link link(Duration oneWay, Duration jitter) throws IOException {
+        return link(echo.getLocalPort(), oneWay, jitter);
+    }
+
+    private Link link(int targetPort, Duration oneWay, Duration jitter) throws IOException {
         int port;
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = free.getLocalPort();
         }
         return links.add(new LinkPath("t." + NAMES.incrementAndGet(), new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), echo.getLocalPort()), oneWay, jitter));
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), oneWay, jitter));
     }
 
     private static Socket connect(Link link) throws IOException {
@@ -108,6 +112,41 @@ class LinkTest {
         }
         assertEquals(data.length, link.stats().bytesUp());
         assertEquals(data.length, link.stats().bytesDown());
+    }
+
+    /**
+     * A server that answers and closes at once (an HTTP/1.0-style answer, a refusal with Connection: close):
+     * its close reaches the link before its delayed bytes have been delivered, and must follow the last of
+     * them, not overtake it. Many chunks, several connections: the close once dropped the last chunk.
+     */
+    @Test
+    void anAnswerAndAnImmediateCloseArriveWholeThroughADelayedLink() throws Exception {
+        byte[] answer = new byte[300_000];
+        new Random(7).nextBytes(answer);
+        try (ServerSocket closer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                while (!closer.isClosed()) {
+                    try (Socket s = closer.accept()) {
+                        s.getInputStream().read(); // the request
+                        for (int off = 0; off < answer.length; off += 1000) {
+                            s.getOutputStream().write(answer, off, Math.min(1000, answer.length - off));
+                        }
+                    } catch (IOException e) {
+                        // closed by the test
+                    }
+                }
+            });
+            Link link = link(closer.getLocalPort(), Duration.ofMillis(15), Duration.ofMillis(3));
+            for (int i = 0; i < 5; i++) {
+                try (Socket s = connect(link)) {
+                    s.getOutputStream().write('?');
+                    s.getOutputStream().flush();
+                    byte[] got = s.getInputStream().readAllBytes(); // a reset (the bug) fails here
+                    assertEquals(answer.length, got.length, "connection " + i + ": bytes delivered before the close");
+                    assertArrayEquals(answer, got);
+                }
+            }
+        }
     }
 
     @Test
@@ -172,9 +211,7 @@ class LinkTest {
             roundTripMillis(open);
             link.set(new LinkState.Reset());
             assertClosedOrReset(open);
-            try (Socket fresh = connect(link)) {
-                assertClosedOrReset(fresh);
-            }
+            assertNewConnectionClosedOrReset(link);
         }
         link.set(new LinkState.Up());
         try (Socket s = connect(link)) {
@@ -212,9 +249,22 @@ class LinkTest {
 
     @Test
     void upstreamDownLooksLikeAFailedConnection() throws IOException {
-        Link link = link(Duration.ZERO, Duration.ZERO);
-        echo.close();
-        try (Socket s = connect(link)) {
+        int nobody;
+        try (ServerSocket gone = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            nobody = gone.getLocalPort(); // never accepts (a closed echo could still take a connection queued meanwhile)
+        }
+        assertNewConnectionClosedOrReset(link(nobody, Duration.ZERO, Duration.ZERO));
+    }
+
+    /** A new connection fails: reset while connecting (the link accepts, then resets at once), or right after. */
+    private static void assertNewConnectionClosedOrReset(Link link) throws IOException {
+        Socket s;
+        try {
+            s = connect(link);
+        } catch (SocketException e) {
+            return; // the reset overtook the end of connect()
+        }
+        try (s) {
             assertClosedOrReset(s);
         }
     }

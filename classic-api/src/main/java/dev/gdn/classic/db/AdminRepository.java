@@ -1,11 +1,8 @@
 package dev.gdn.classic.db;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.gdn.ruleset.apikey.ApiKeys;
 import dev.gdn.ruleset.compile.FlagSet;
-import dev.gdn.ruleset.envelope.Envelopes;
-import dev.gdn.ruleset.envelope.SigningKey;
 import dev.gdn.ruleset.proto.ApiKeyHash;
 import dev.gdn.ruleset.proto.ApiKeyKind;
 import dev.gdn.ruleset.proto.Ruleset;
@@ -14,31 +11,27 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * Everything GDN keeps in PostgreSQL. A new version (upload, rollback, key or origin change) is
- * allocated under a row lock on its environment, so concurrent writers never share a version number
- * nor lose an update, and is committed in the same transaction as its NOTIFY.
+ * The control plane's data: environments, API keys and ruleset versions. A new version (upload,
+ * rollback, key or origin change) is allocated under a row lock on its environment, so concurrent
+ * writers never share a version number nor lose an update, and is committed in the same transaction
+ * as its NOTIFY on {@link Database#VERSIONS_CHANNEL}.
  */
-public final class ClassicRepository {
-    /** The NOTIFY channel; the payload is {@code environment:version}. */
-    public static final String CHANNEL = "gdn_ruleset_versions";
-
-    private final DataSource ds;
+public final class AdminRepository {
+    private final Transactions tx;
     private final Clock clock;
 
-    public ClassicRepository(DataSource ds, Clock clock) {
-        this.ds = ds;
+    public AdminRepository(DataSource ds, Clock clock) {
+        this.tx = new Transactions(ds);
         this.clock = clock;
     }
 
@@ -57,47 +50,10 @@ public final class ClassicRepository {
     public record CreatedKey(long id, String secret, ApiKeyKind kind, String name, long version) {
     }
 
-    public record VersionRef(String environmentId, long version) {
-    }
-
-    // ------------------------------------------------------------------ transactions
-
-    private interface SqlWork<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T transaction(SqlWork<T> work) {
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException ignored) {
-                    // the connection is gone; the transaction is gone with it
-                }
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw translate(e);
-        }
-    }
-
-    private static RuntimeException translate(SQLException e) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        if (e instanceof SQLTransientConnectionException || state.startsWith("08") || state.startsWith("57P") || state.equals("53300")) {
-            return new DatabaseUnavailableException("the database is unavailable (" + e.getMessage() + "); nothing was written", e);
-        }
-        return new IllegalStateException("database error " + state + ": " + e.getMessage(), e);
-    }
-
     // ------------------------------------------------------------------ environments
 
     public EnvironmentRow createEnvironment(String id, List<String> allowedOrigins) {
-        return transaction(c -> {
+        return tx.run(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "insert into environments (id, allowed_origins) values (?, ?) on conflict (id) do nothing returning created_at")) {
                 ps.setString(1, id);
@@ -113,7 +69,7 @@ public final class ClassicRepository {
     }
 
     public List<EnvironmentRow> environments() {
-        return transaction(c -> {
+        return tx.run(c -> {
             List<EnvironmentRow> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("select e.id, e.allowed_origins, e.created_at,"
                     + " coalesce((select max(version) from ruleset_versions v where v.environment_id = e.id), 0)"
@@ -133,7 +89,7 @@ public final class ClassicRepository {
 
     /** Replaces the environment's allowed origins; a new version carries them when one exists. */
     public long setAllowedOrigins(String env, List<String> origins, String author) {
-        return transaction(c -> {
+        return tx.run(c -> {
             lockEnvironment(c, env);
             try (PreparedStatement ps = c.prepareStatement("update environments set allowed_origins = ? where id = ?")) {
                 ps.setArray(1, c.createArrayOf("text", origins.toArray()));
@@ -148,7 +104,7 @@ public final class ClassicRepository {
 
     public CreatedKey createKey(String env, ApiKeyKind kind, String name, String author) {
         String secret = ApiKeys.newSecret(kind);
-        return transaction(c -> {
+        return tx.run(c -> {
             lockEnvironment(c, env);
             long id;
             try (PreparedStatement ps = c.prepareStatement(
@@ -169,7 +125,7 @@ public final class ClassicRepository {
 
     /** Revokes a key: the next version (committed with the revocation) no longer carries its hash. */
     public long revokeKey(String env, long keyId, String author) {
-        return transaction(c -> {
+        return tx.run(c -> {
             lockEnvironment(c, env);
             try (PreparedStatement ps = c.prepareStatement(
                     "update api_keys set revoked_at = now() where id = ? and environment_id = ? and revoked_at is null")) {
@@ -184,7 +140,7 @@ public final class ClassicRepository {
     }
 
     public List<KeyRow> keys(String env) {
-        return transaction(c -> {
+        return tx.run(c -> {
             requireEnvironment(c, env);
             List<KeyRow> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
@@ -194,7 +150,7 @@ public final class ClassicRepository {
                     while (rs.next()) {
                         Timestamp revoked = rs.getTimestamp(6);
                         out.add(new KeyRow(rs.getLong(1), ApiKeyKind.valueOf(rs.getString(2).toUpperCase()), rs.getString(3),
-                                java.util.HexFormat.of().formatHex(rs.getBytes(4), 0, 6), rs.getTimestamp(5).toInstant(),
+                                HexFormat.of().formatHex(rs.getBytes(4), 0, 6), rs.getTimestamp(5).toInstant(),
                                 revoked == null ? null : revoked.toInstant()));
                     }
                 }
@@ -212,7 +168,7 @@ public final class ClassicRepository {
      * @throws ConflictException when {@code ifMatch} is not the current version (409)
      */
     public VersionRow upload(String env, String source, FlagSet flags, Long ifMatch, String author, String comment) {
-        return transaction(c -> {
+        return tx.run(c -> {
             List<String> origins = lockEnvironment(c, env);
             long current = currentVersion(c, env);
             checkIfMatch(env, ifMatch, current);
@@ -224,11 +180,11 @@ public final class ClassicRepository {
 
     /** A new, higher version with the flags of an older one (and today's keys and origins). */
     public VersionRow rollback(String env, long toVersion, Long ifMatch, String author, String comment) {
-        return transaction(c -> {
+        return tx.run(c -> {
             List<String> origins = lockEnvironment(c, env);
             long current = currentVersion(c, env);
             checkIfMatch(env, ifMatch, current);
-            Stored old = load(c, env, toVersion).orElseThrow(() -> new NotFoundException(
+            StoredVersion old = VersionQueries.load(c, env, toVersion).orElseThrow(() -> new NotFoundException(
                     "environment '" + env + "' has no version " + toVersion));
             Ruleset r = old.ruleset().toBuilder().setVersion(current + 1).setCreatedAtMillis(clock.millis())
                     .clearApiKeys().addAllApiKeys(activeKeys(c, env)).clearAllowedOrigins().addAllAllowedOrigins(origins).build();
@@ -250,7 +206,7 @@ public final class ClassicRepository {
         if (current == 0) {
             return 0;
         }
-        Stored latest = load(c, env, current).orElseThrow();
+        StoredVersion latest = VersionQueries.load(c, env, current).orElseThrow();
         List<String> origins = origins(c, env);
         Ruleset r = latest.ruleset().toBuilder().setVersion(current + 1).setCreatedAtMillis(clock.millis())
                 .clearApiKeys().addAllApiKeys(activeKeys(c, env)).clearAllowedOrigins().addAllAllowedOrigins(origins).build();
@@ -273,7 +229,7 @@ public final class ClassicRepository {
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement("select pg_notify(?, ?)")) {
-            ps.setString(1, CHANNEL);
+            ps.setString(1, Database.VERSIONS_CHANNEL);
             ps.setString(2, r.getEnvironmentId() + ":" + r.getVersion());
             ps.execute();
         }
@@ -339,7 +295,7 @@ public final class ClassicRepository {
     }
 
     public List<VersionRow> versions(String env) {
-        return transaction(c -> {
+        return tx.run(c -> {
             requireEnvironment(c, env);
             List<VersionRow> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("select version, change, author, comment, created_at"
@@ -356,199 +312,8 @@ public final class ClassicRepository {
         });
     }
 
-    /** A stored version: the compiled ruleset and the flag file it came from. */
-    public record Stored(Ruleset ruleset, String source) {
-    }
-
-    public Optional<Stored> version(String env, long version) {
-        return transaction(c -> load(c, env, version));
-    }
-
-    private static Optional<Stored> load(Connection c, String env, long version) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "select compiled, flagd_source from ruleset_versions where environment_id = ? and version = ?")) {
-            ps.setString(1, env);
-            ps.setLong(2, version);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new Stored(parse(rs.getBytes(1)), rs.getString(2)));
-            }
-        }
-    }
-
-    private static Ruleset parse(byte[] bytes) {
-        try {
-            return dev.gdn.ruleset.envelope.Envelopes.parseRuleset(bytes);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("a stored ruleset does not parse: " + e.getMessage(), e);
-        }
-    }
-
-    /** Per environment, the newest version and the one before it (for pinning), oldest first. */
-    public Map<String, List<Ruleset>> latestTwoPerEnvironment() {
-        return transaction(c -> {
-            Map<String, List<Ruleset>> out = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("select environment_id, compiled from ("
-                    + " select environment_id, version, compiled,"
-                    + " row_number() over (partition by environment_id order by version desc) as rank"
-                    + " from ruleset_versions) v where rank <= 2 order by environment_id, version");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(parse(rs.getBytes(2)));
-                }
-            }
-            return out;
-        });
-    }
-
-    /** The newest version of every environment (cheap; the periodic check behind NOTIFY). */
-    public Map<String, Long> latestVersions() {
-        return transaction(c -> {
-            Map<String, Long> out = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "select environment_id, max(version) from ruleset_versions group by environment_id");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), rs.getLong(2));
-                }
-            }
-            return out;
-        });
-    }
-
-    // ------------------------------------------------------------------ publication (sync daemon)
-
-    /** Versions some of these stores have not got, in environment and version order. */
-    public List<VersionRef> unpublished(List<String> stores) {
-        return transaction(c -> {
-            List<VersionRef> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("select v.environment_id, v.version from ruleset_versions v"
-                    + " where (select count(*) from publications p where p.environment_id = v.environment_id"
-                    + " and p.version = v.version and p.store = any (?)) < ? order by v.environment_id, v.version")) {
-                ps.setArray(1, c.createArrayOf("text", stores.toArray()));
-                ps.setInt(2, stores.size());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new VersionRef(rs.getString(1), rs.getLong(2)));
-                    }
-                }
-            }
-            return out;
-        });
-    }
-
-    /**
-     * How far one store is behind the source of truth.
-     *
-     * @param versions       committed versions the store has not got (all environments)
-     * @param oldestMissing  when the oldest of them was committed, or null when the store has every version
-     */
-    public record StoreLag(long versions, Instant oldestMissing) {
-    }
-
-    /** Per store, the committed versions it has not got yet (one query for all stores). */
-    public Map<String, StoreLag> storeLag(List<String> stores) {
-        return transaction(c -> {
-            Map<String, StoreLag> out = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("select s.store, count(v.version), min(v.created_at)"
-                    + " from unnest(?) as s(store) left join ruleset_versions v on not exists (select 1 from publications p"
-                    + " where p.environment_id = v.environment_id and p.version = v.version and p.store = s.store)"
-                    + " group by s.store")) {
-                ps.setArray(1, c.createArrayOf("text", stores.toArray()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Timestamp oldest = rs.getTimestamp(3);
-                        out.put(rs.getString(1), new StoreLag(rs.getLong(2), oldest == null ? null : oldest.toInstant()));
-                    }
-                }
-            }
-            return out;
-        });
-    }
-
-    /** A committed version and its signed artifact. */
-    public record SignedVersion(Ruleset ruleset, byte[] envelope) {
-    }
-
-    /**
-     * A version with its signed artifact, signing it on first use only. Later calls (and other daemons)
-     * get the same bytes, so re-publication is idempotent even across key rotation.
-     */
-    public SignedVersion signedVersion(String env, long version, SigningKey key) {
-        return transaction(c -> {
-            Stored s = load(c, env, version).orElseThrow(() -> new NotFoundException(env + " v" + version));
-            Optional<byte[]> existing = selectEnvelope(c, env, version);
-            if (existing.isPresent()) {
-                return new SignedVersion(s.ruleset(), existing.get());
-            }
-            try (PreparedStatement ps = c.prepareStatement("insert into signed_artifacts (environment_id, version, key_id, envelope)"
-                    + " values (?, ?, ?, ?) on conflict do nothing")) {
-                ps.setString(1, env);
-                ps.setLong(2, version);
-                ps.setString(3, key.keyId());
-                ps.setBytes(4, Envelopes.sign(s.ruleset(), key).toByteArray());
-                ps.executeUpdate();
-            }
-            return new SignedVersion(s.ruleset(), selectEnvelope(c, env, version).orElseThrow()); // ours, or a racing daemon's
-        });
-    }
-
-    /** The signed artifact of a version if the sync daemon has made it (never signs here). */
-    public Optional<byte[]> existingSignedArtifact(String env, long version) {
-        return transaction(c -> selectEnvelope(c, env, version));
-    }
-
-    private static Optional<byte[]> selectEnvelope(Connection c, String env, long version) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "select envelope from signed_artifacts where environment_id = ? and version = ?")) {
-            ps.setString(1, env);
-            ps.setLong(2, version);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
-            }
-        }
-    }
-
-    public Ruleset ruleset(String env, long version) {
-        return version(env, version).map(Stored::ruleset).orElseThrow(() -> new NotFoundException(env + " v" + version));
-    }
-
-    public void recordPublication(String env, long version, List<String> stores) {
-        if (stores.isEmpty()) {
-            return;
-        }
-        transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "insert into publications (environment_id, version, store) values (?, ?, ?) on conflict do nothing")) {
-                for (String store : stores) {
-                    ps.setString(1, env);
-                    ps.setLong(2, version);
-                    ps.setString(3, store);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            return null;
-        });
-    }
-
-    /** Which stores hold a version. */
-    public List<String> publishedTo(String env, long version) {
-        return transaction(c -> {
-            List<String> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "select store from publications where environment_id = ? and version = ? order by store")) {
-                ps.setString(1, env);
-                ps.setLong(2, version);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(rs.getString(1));
-                    }
-                }
-            }
-            return out;
-        });
+    /** A version with the flag file it was uploaded as (GET .../versions/{v}), or empty. */
+    public Optional<StoredVersion> version(String env, long version) {
+        return tx.run(c -> VersionQueries.load(c, env, version));
     }
 }
