@@ -1,5 +1,8 @@
 // All failover policy in one place: chain order, per-tier timeout, hedging, per-endpoint breakers,
-// Retry-After, fatal credentials, one overall deadline.
+// Retry-After, fatal credentials, one overall deadline. The race is the Java client's (ruleset-core's
+// HedgedRace): a hedge asks the next two endpoints, and an endpoint that lately went its hedge delay
+// without an answer is suspect and asked together with the next, so a hang costs one hedge delay once,
+// not two per call until breakers open.
 import type { Settings, TierConfig } from './config.js';
 
 /** The key was refused (401/403): configuration, not an outage; never retried in a storm. */
@@ -21,6 +24,7 @@ export class Endpoint {
   private failures = 0;
   private openUntil = 0;
   private probing = false;
+  private suspectUntil = 0;
   constructor(readonly tier: TierConfig, readonly base: string, private readonly s: Settings) {}
 
   get label(): string {
@@ -37,9 +41,25 @@ export class Endpoint {
     return true;
   }
 
-  ok(): void {
+  /** Asked together with the next endpoint: a probe, or a suspect. */
+  withNext(now: number): boolean {
+    return this.probing || now < this.suspectUntil;
+  }
+
+  /** It went its hedge delay without an answer lately. */
+  get suspected(): boolean {
+    return Date.now() < this.suspectUntil;
+  }
+
+  /** Went its hedge delay without an answer. Lasts as long as a breaker stays open; an answer in time clears it. */
+  suspect(now: number): void {
+    this.suspectUntil = now + this.s.breakerOpenMs;
+  }
+
+  ok(inTime: boolean): void {
     this.failures = 0;
     this.probing = false;
+    if (inTime) this.suspectUntil = 0;
   }
 
   failed(now: number, coolMs = 0): void {
@@ -74,34 +94,45 @@ export class Chain {
   }
 
   /**
-   * Asks endpoints in order; the next starts when one fails, or in parallel when one has not answered
-   * within its hedge delay. The first good answer wins and the rest are aborted. Rejects with Fatal
-   * at once, or with an Error listing what each endpoint did.
+   * Asks endpoints in order; the next starts when one fails, or the next two in parallel when one has not
+   * answered within its hedge delay; a probe or a suspect starts together with the next. The first good
+   * answer wins; the rest are aborted, except those started before the winner and not yet at their hedge
+   * delay, which get until then to answer (a suspect's or a probe's answer in time clears it). Rejects
+   * with Fatal at once, or with an Error listing what each endpoint did.
    */
   run<T>(attempt: (e: Endpoint, signal: AbortSignal) => Promise<T>): Promise<Won<T>> {
     return new Promise((resolve, reject) => {
       const eps = this.endpoints;
       const notes: string[] = [];
-      const aborts: AbortController[] = [];
+      // attempts still out: abort(grace) ends one, now or at its hedge delay
+      const out = new Set<{ mine: number; abort: (winner: number) => void }>();
       let next = 0;
       let running = 0;
       let launched = 0;
       let done = false;
-      const finish = (err: unknown, won?: Won<T>) => {
+      const finish = (err: unknown, won?: Won<T>, winner = 0) => {
         if (done) return;
         done = true;
         clearTimeout(deadline);
-        for (const a of aborts) a.abort();
+        for (const a of out) a.abort(winner);
         if (won) resolve(won);
         else reject(err);
       };
       const deadline = setTimeout(() => finish(new Error(`no tier answered within ${this.s.deadlineMs} ms: ${notes.join('; ')}`)),
         this.s.deadlineMs);
-      const launch = () => {
+      const launch = (pair = false) => {
         while (next < eps.length && !done) {
           const e = eps[next++];
-          if (e.take(Date.now())) return start(e);
-          notes.push(`${e.label}: skipped (breaker or Retry-After)`);
+          const now = Date.now();
+          if (!e.take(now)) {
+            notes.push(`${e.label}: skipped (breaker or Retry-After)`);
+            continue;
+          }
+          const both = pair || e.withNext(now);
+          pair = false;
+          start(e);
+          if (!both || next >= eps.length) return;
+          notes.push(`${e.label}: asked alongside the next`);
         }
         if (running === 0) finish(new Error(`no tier answered: ${notes.join('; ')}`));
       };
@@ -109,27 +140,40 @@ export class Chain {
         running++;
         const mine = ++launched;
         const abort = new AbortController();
-        aborts.push(abort);
         const t0 = Date.now();
         const timeoutMs = e.tier.timeoutMs ?? this.s.timeoutMs;
         const hedgeMs = e.tier.hedgeMs ?? this.s.hedgeMs;
         const timer = setTimeout(() => abort.abort(), timeoutMs);
+        let settled = false;
         const hedge = hedgeMs < timeoutMs ? setTimeout(() => {
+          if (settled) return;
+          e.suspect(Date.now());
           if (!done && launched === mine) {
             notes.push(`${e.label}: hedged after ${hedgeMs} ms`);
-            launch();
-          }
+            launch(true);
+          } else if (done) abort.abort(); // started before the winner: its time is up
         }, hedgeMs) : undefined;
+        const self = { mine, abort: (winner: number) => {
+          // started before the winner and given a hedge delay that is not up yet: left to answer until it is
+          if (!(mine < winner && hedge && Date.now() - t0 < hedgeMs)) abort.abort();
+        } };
+        out.add(self);
         attempt(e, abort.signal).then((value) => {
-          e.ok();
-          finish(null, { value, endpoint: e });
+          settled = true;
+          out.delete(self);
+          e.ok(Date.now() - t0 < hedgeMs);
+          finish(null, { value, endpoint: e }, mine);
         }, (err: unknown) => {
+          settled = true;
+          out.delete(self);
           running--;
           const took = Date.now() - t0;
           if (done) {
             // outrun by a hedge and slower than its hedge delay: too slow for its place in the chain
-            if (took >= hedgeMs) e.failed(Date.now());
-            else e.released();
+            if (took >= hedgeMs) {
+              e.failed(Date.now());
+              e.suspect(Date.now());
+            } else e.released();
             return;
           }
           if (err instanceof Fatal) {

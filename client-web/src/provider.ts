@@ -31,7 +31,7 @@ export interface GdnStatus {
   servedBy?: string | null;
   streaming: boolean;
   lastError?: string;
-  endpoints: { endpoint: string; breaker: string }[];
+  endpoints: { endpoint: string; breaker: string; suspect: boolean }[];
 }
 
 const { ERROR, CACHED, UNKNOWN } = StandardResolutionReasons;
@@ -130,7 +130,7 @@ export class GdnWebProvider implements Provider {
     return {
       health: this.health, version: h?.bulk.version ?? 0, cached: !!h?.cached, tier: h?.tier, servedBy: h?.servedBy,
       streaming: !!this.stream?.connected, lastError: this.lastError,
-      endpoints: this.chain.endpoints.map((e) => ({ endpoint: e.label, breaker: e.state })),
+      endpoints: this.chain.endpoints.map((e) => ({ endpoint: e.label, breaker: e.state, suspect: e.suspected })),
     };
   }
 

@@ -52,6 +52,88 @@ test('a refused, a hung and a dead tier: the answer comes from the next, about o
   await p.onClose();
 });
 
+// Hedge delays of seconds in the tests below: "waited for it" and "waited for nothing" stay seconds apart
+// however loaded the machine; tiers' timeouts and the deadline are far beyond both.
+const HEDGE = 3000;
+const patient = { timeoutMs: 20000, deadlineMs: 30000 };
+
+test('a hung tier costs one hedge delay once: then it is asked alongside the next until it answers in time', async () => {
+  let beltDoes = () => 'hang';
+  const belt = await t((...a) => beltDoes(...a));
+  const node = await t(serving(4, { on: true }));
+  const p = new GdnWebProvider({ ...base, ...patient,
+    tiers: [{ name: 'belt', kind: 'cdn', urls: [belt.url], hedgeMs: HEDGE }, { name: 'gdn', kind: 'gdn', urls: [node.url], hedgeMs: HEDGE }] });
+  let t0 = Date.now();
+  await p.initialize({ targetingKey: 'u' });
+  const first = Date.now() - t0;
+  assert.ok(first >= HEDGE - 10, `the first refresh waits for the hedge: ${first} ms`);
+  assert.equal(p.gdnStatus().endpoints[0].suspect, true);
+  for (let i = 0; i < 2; i++) {
+    t0 = Date.now();
+    await p.onContextChange({}, { targetingKey: 'u', i });
+    const took = Date.now() - t0;
+    assert.ok(took < HEDGE / 2, `a suspect is asked alongside the next, no hedge delay waited: ${took} ms`);
+    assert.equal(p.gdnStatus().tier, 'gdn');
+  }
+  assert.equal(node.requests.length, 3);
+  // (a hung tier's request may reach its server after the node answered)
+  await until('the suspect asked every time: an answer would clear it', () => belt.requests.length === 3);
+
+  // Healed: its answer, released after the node's but within its hedge delay, clears the suspicion.
+  let release;
+  const held = new Promise((r) => (release = r));
+  beltDoes = () => held;
+  await p.onContextChange({}, { targetingKey: 'u', healed: 1 });
+  await until('the belt asked', () => belt.requests.length === 4);
+  release(serving(4, { on: true })());
+  await until('the suspicion cleared', () => !p.gdnStatus().endpoints[0].suspect);
+  beltDoes = serving(4, { on: true });
+  await p.onContextChange({}, { targetingKey: 'u', healed: 2 });
+  assert.equal(p.gdnStatus().tier, 'belt');
+  await sleep(300); // a request sent alongside would have reached the node by now
+  assert.equal(node.requests.length, 4, 'the belt answers alone again');
+  await p.onClose();
+});
+
+test('two hung tiers in a row (a black-holed region) cost one hedge delay, not two; then none', async () => {
+  const belt = await t(() => 'hang');
+  const node = await t(() => 'hang');
+  const classic = await t(serving(2, { on: true }));
+  const p = new GdnWebProvider({ ...base, ...patient,
+    tiers: [{ name: 'belt', kind: 'cdn', urls: [belt.url], hedgeMs: HEDGE }, { name: 'gdn', kind: 'gdn', urls: [node.url], hedgeMs: HEDGE },
+      { name: 'classic', kind: 'classic', urls: [classic.url] }] });
+  let t0 = Date.now();
+  await p.initialize({ targetingKey: 'u' });
+  const first = Date.now() - t0;
+  assert.equal(p.gdnStatus().tier, 'classic');
+  assert.ok(first >= HEDGE - 10, `not before the first hedge delay: ${first} ms`);
+  assert.ok(first < 2 * HEDGE - 1000, `the hedge asked the node and classic together, not the node alone: ${first} ms`);
+  // The node, asked with classic, is given its hedge delay; at its end it is suspect too.
+  await until('the node suspect', () => p.gdnStatus().endpoints[1].suspect);
+  t0 = Date.now();
+  await p.onContextChange({}, { targetingKey: 'u', i: 1 });
+  const later = Date.now() - t0;
+  assert.ok(later < HEDGE / 2, `all three asked at once: ${later} ms`);
+  assert.equal(p.gdnStatus().tier, 'classic');
+  assert.equal(classic.requests.length, 2);
+  // (the hung tiers' requests may reach their servers after classic answered)
+  await until('both hung tiers asked twice', () => belt.requests.length === 2 && node.requests.length === 2);
+  await p.onClose();
+});
+
+test('a healthy chain sends exactly one request per refresh', async () => {
+  const belt = await t(serving(1, { on: true }));
+  const node = await t(serving(1, { on: true }));
+  const p = new GdnWebProvider({ ...base,
+    tiers: [{ name: 'belt', kind: 'cdn', urls: [belt.url] }, { name: 'gdn', kind: 'gdn', urls: [node.url] }] });
+  await p.initialize({ targetingKey: 'u' });
+  for (let i = 0; i < 9; i++) await p.onContextChange({}, { targetingKey: 'u', i });
+  assert.equal(belt.requests.length, 10);
+  await sleep(300); // a request sent alongside would have reached the node by now
+  assert.equal(node.requests.length, 0);
+  await p.onClose();
+});
+
 test('per-endpoint breakers: a failing endpoint is skipped after three failures, then probed once', async (tc) => {
   // The breakers' clock is the test's: the open period passes when the test says, not when a loaded
   // machine gets round to the next call.

@@ -80,10 +80,11 @@ public final class DrillRunner {
     }
 
     private DrillResult run(Drill drill, Fault fault, AdminApi admin, RulesetOracle oracle) throws InterruptedException {
-        WarmUp warmUp = new WarmUp(world.regionCodes(), plan);
-        java.util.concurrent.atomic.AtomicReference<java.util.function.Consumer<Answer>> sink = new java.util.concurrent.atomic.AtomicReference<>(warmUp);
+        java.util.concurrent.atomic.AtomicReference<java.util.function.Consumer<Answer>> sink = new java.util.concurrent.atomic.AtomicReference<>();
         List<CheckResult> faultChecks = new ArrayList<>();
         try (Load load = new Load(world, plan, a -> sink.get().accept(a))) {
+            WarmUp warmUp = new WarmUp(world.regionCodes(), plan, load::libraryFirstTiersClosed);
+            sink.set(warmUp);
             // Warm-up, not measured: every client in every region has its first fresh answer (connections, JIT, caches).
             load.start();
             if (!warmUp.await(WARM_UP)) {

@@ -67,6 +67,18 @@ public final class Load implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether every failover library client has its first tier's breaker closed. (Only the first: a later
+     * tier's breaker, opened once, reads open until a call reaches that tier again, which in a healthy
+     * world may never happen.)
+     */
+    public boolean libraryFirstTiersClosed() {
+        synchronized (this) {
+            return clients.stream().filter(c -> c instanceof GdnClient).map(c -> (GdnClient) c)
+                    .allMatch(c -> c.status().endpoints().get(0).breakerState().equals("CLOSED"));
+        }
+    }
+
     private void spawn(String name, Runnable loop) {
         threads.add(Thread.ofVirtual().name("gdn-drill-" + name).start(loop));
     }

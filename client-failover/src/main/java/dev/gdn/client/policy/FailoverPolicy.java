@@ -4,6 +4,7 @@ import dev.gdn.client.Endpoint;
 import dev.gdn.client.Tier;
 import dev.gdn.client.metrics.ClientMetrics;
 import dev.gdn.ruleset.hedge.HedgedRace;
+import dev.gdn.ruleset.hedge.Suspects;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
@@ -42,7 +43,15 @@ import java.util.stream.IntStream;
  *   <li>a hedge that the earlier attempt beat is cancelled without a verdict: a backup slower than
  *       the primary is not unhealthy.</li>
  * </ul>
- * A slow answer that still wins is not held against its tier either (so Resilience4j's slow-call
+ * Breakers need several lost races before they open; the race's {@link Suspects} cover that first
+ * second (see {@link HedgedRace}). An endpoint whose attempt has just gone its hedge delay without an
+ * answer is suspect: the calls after it ask it together with the next endpoint instead of waiting for
+ * it, until it answers one of them within its hedge delay (or the suspicion lapses after the breaker's
+ * open period). And a hedge asks the next two endpoints, so a call that meets two hung tiers in a row (a
+ * region's CDN POP and node behind one black-holed link) waits one hedge delay, not two. While no
+ * attempt goes its hedge delay, a call still asks exactly one endpoint.
+ *
+ * <p>A slow answer that still wins is not held against its tier either (so Resilience4j's slow-call
  * rate is not used): the alternatives were slower still, and skipping the tier would only move calls
  * to them, or, were every tier slow, open every breaker and serve nothing fresh.
  */
@@ -61,6 +70,7 @@ public final class FailoverPolicy implements AutoCloseable {
     private final List<Integer> indexes;
     private final Duration deadline;
     private final ClientMetrics metrics;
+    private final Suspects<Integer> suspects;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "gdn-client-hedge");
         t.setDaemon(true);
@@ -83,6 +93,9 @@ public final class FailoverPolicy implements AutoCloseable {
     public FailoverPolicy(List<Tier> tiers, Duration deadline, BreakerSettings breaker, ClientMetrics metrics) {
         this.deadline = deadline;
         this.metrics = metrics;
+        // As long as a breaker stays open: an endpoint still hung is suspected again at every call that
+        // asks it, and one that recovers is cleared by its first answer, so the length costs no requests.
+        this.suspects = new Suspects<>(breaker.openFor());
         CircuitBreakerConfig config = CircuitBreakerConfig.custom()
                 .failureRateThreshold(breaker.failureRatePercent())
                 .slidingWindowSize(breaker.window())
@@ -121,7 +134,7 @@ public final class FailoverPolicy implements AutoCloseable {
     public <T> CompletableFuture<Result<T>> execute(Function<Endpoint, CompletableFuture<T>> attempt) {
         Call<T> call = new Call<>();
         CompletableFuture<HedgedRace.Win<Integer, T>> race = HedgedRace.run(indexes, i -> guarded(endpoints.get(i), attempt),
-                this::hedgeDelay, timers, call);
+                this::hedgeDelay, timers, call, suspects);
         race.orTimeout(deadline.toNanos(), TimeUnit.NANOSECONDS);
         return race.handle((win, err) -> {
             if (err == null) {
@@ -184,6 +197,11 @@ public final class FailoverPolicy implements AutoCloseable {
         @Override
         public void hedged(Integer i) {
             note("hedged after " + endpoints.get(i).tier().hedgeDelay().toMillis() + " ms");
+        }
+
+        @Override
+        public void suspectAsked(Integer i) {
+            note(endpoints.get(i).label() + ": asked alongside the next (hung past its hedge delay lately)");
         }
 
         @Override

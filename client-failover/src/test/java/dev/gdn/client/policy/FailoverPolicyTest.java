@@ -202,8 +202,8 @@ class FailoverPolicyTest {
             for (int i = 0; i < 4; i++) {
                 assertEquals("from-b", p.execute(s).get().value());
             }
-            // (each overdue loser is judged before its call's answer is seen)
-            assertEquals("OPEN", p.status().get(0).breakerState());
+            // (after the first call a is suspect, asked alongside b, and judged at its hedge delay after b's answer)
+            TestNode.waitFor("a's breaker open", () -> p.status().get(0).breakerState().equals("OPEN"));
             assertEquals("from-b", atOnce(p.execute(s)).value(), "a skipped tier costs no hedge delay");
             assertEquals(4, calls.get("a").get());
         }
@@ -219,7 +219,7 @@ class FailoverPolicyTest {
             for (int i = 0; i < 4; i++) {
                 assertEquals("from-b", p.execute(s).get().value());
             }
-            assertEquals("OPEN", p.status().get(0).breakerState());
+            TestNode.waitFor("a's breaker open", () -> p.status().get(0).breakerState().equals("OPEN"));
 
             Thread.sleep(openFor.toMillis() + 50);
             FailoverPolicy.Result<String> probed = atOnce(p.execute(s)); // the probe raced b from the start: no hedge delay
@@ -261,6 +261,88 @@ class FailoverPolicyTest {
             int bCalls = calls.get("b").get();
             assertEquals("from-a", p.execute(s).get().value(), "traffic is back on a");
             assertEquals(bCalls, calls.get("b").get(), "b is no longer asked");
+        }
+    }
+
+    @Test
+    void afterOneCallWaitedForAHungTierTheNextCallsAskItAlongsideTheNextAndWaitForNothing() throws Exception {
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        try (FailoverPolicy p = policy(chain("a", "b", "c"), FailoverPolicy.BreakerSettings.DEFAULT)) {
+            Function<Endpoint, CompletableFuture<String>> s = script(Map.of(
+                    "a", e -> hang(), "b", e -> now("from-b"), "c", e -> now("from-c")), calls);
+            FailoverPolicy.Result<String> first = p.execute(s).get();
+            assertEquals("from-b", first.value());
+            assertTrue(first.notes().toString().contains("hedged after"), first.notes().toString());
+            for (int i = 0; i < 3; i++) {
+                FailoverPolicy.Result<String> later = atOnce(p.execute(s));
+                assertEquals("from-b", later.value());
+                assertTrue(later.notes().get(0).contains("asked alongside the next"), later.notes().toString());
+            }
+            assertEquals(4, calls.get("a").get(), "the suspect is still asked: its answer would clear it");
+            assertEquals(null, calls.get("c"), "b answered every time: c never needed");
+        }
+    }
+
+    @Test
+    void twoHungTiersInARowCostOneHedgeDelayAndThenNothing() throws Exception {
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        // b's own hedge delay is far longer than the test: c is asked only because the hedge past a asked b and c together.
+        try (FailoverPolicy p = policy(List.of(tier("a", HEDGE), tier("b", PATIENT.dividedBy(2)), tier("c", HEDGE), tier("d", HEDGE)),
+                FailoverPolicy.BreakerSettings.DEFAULT)) {
+            CompletableFuture<String> cAnswer = new CompletableFuture<>();
+            CompletableFuture<FailoverPolicy.Result<String>> first = p.execute(script(Map.of(
+                    "a", e -> hang(), "b", e -> hang(), "c", e -> cAnswer, "d", e -> now("from-d")), calls));
+            TestNode.waitFor("c asked", () -> calls.containsKey("c"));
+            assertEquals(1, calls.get("b").get());
+            cAnswer.complete("from-c");
+            assertEquals("from-c", first.get().value());
+            assertEquals(null, calls.get("d"), "a hedge asks two, not the rest of the chain");
+
+            // a is suspect now (b, still out short of its long hedge delay, is not): the next call asks a with b at once.
+            Function<Endpoint, CompletableFuture<String>> healed = script(Map.of(
+                    "a", e -> hang(), "b", e -> now("from-b"), "c", e -> now("from-c"), "d", e -> now("from-d")), calls);
+            assertEquals("from-b", atOnce(p.execute(healed)).value(), "a asked alongside b, which answers");
+            assertEquals(2, calls.get("a").get());
+            assertEquals(1, calls.get("c").get(), "c not asked when b answers");
+        }
+    }
+
+    @Test
+    void aHealthyChainSendsExactlyOneRequestPerCall() throws Exception {
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        try (FailoverPolicy p = policy(chain("a", "b", "c"), FailoverPolicy.BreakerSettings.DEFAULT)) {
+            for (int i = 0; i < 100; i++) {
+                // every other answer comes after execute returned (held, then given), within the hedge delay
+                CompletableFuture<String> held = new CompletableFuture<>();
+                boolean hold = i % 2 == 1;
+                CompletableFuture<FailoverPolicy.Result<String>> call = p.execute(script(Map.of(
+                        "a", e -> hold ? held : now("from-a"), "b", e -> now("from-b"), "c", e -> now("from-c")), calls));
+                held.complete("from-a");
+                assertEquals("from-a", call.get().value());
+            }
+            assertEquals(100, calls.get("a").get());
+            assertEquals(Map.of("a", 100), Map.copyOf(calls).entrySet().stream()
+                    .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, x -> x.getValue().get())));
+        }
+    }
+
+    @Test
+    void aSuspectThatAnswersWithinItsHedgeDelayIsAskedAloneAgain() throws Exception {
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicReference<java.util.function.Supplier<CompletableFuture<String>>> aDoes =
+                new java.util.concurrent.atomic.AtomicReference<>(FailoverPolicyTest::hang);
+        // a's hedge delay: the first call waits it out once; long enough that the held answer below is well within it
+        try (FailoverPolicy p = policy(List.of(tier("a", Duration.ofSeconds(1)), tier("b", HEDGE)), FailoverPolicy.BreakerSettings.DEFAULT)) {
+            Function<Endpoint, CompletableFuture<String>> s = script(Map.of("a", e -> aDoes.get().get(), "b", e -> now("from-b")), calls);
+            assertEquals("from-b", p.execute(s).get().value());
+
+            CompletableFuture<String> late = new CompletableFuture<>();
+            aDoes.set(() -> late);
+            assertEquals("from-b", atOnce(p.execute(s)).value(), "a, suspect, asked alongside b");
+            late.complete("from-a"); // within a's hedge delay: the suspicion is cleared (the verdict comes with the answer)
+            aDoes.set(() -> now("from-a"));
+            assertEquals("from-a", p.execute(s).get().value());
+            assertEquals(2, calls.get("b").get(), "a answers alone again: b not asked");
         }
     }
 

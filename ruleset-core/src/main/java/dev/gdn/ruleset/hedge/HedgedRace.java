@@ -14,9 +14,10 @@ import java.util.function.Function;
 
 /**
  * A hedged race over redundant sources of the same answer (tiers of the client's chain, object
- * stores holding the same artifact). Candidates are asked in order: the first at once; the next when
- * every attempt out has gone its hedge delay without an answer, or at once when one fails; the first
- * answer wins. Then each attempt still out gets a verdict rather than being dropped:
+ * stores holding the same artifact). Candidates are asked in order: the first at once; the next (the
+ * next two, see below) when every attempt out has gone its hedge delay without an answer, or the next
+ * at once when one fails; the first answer wins. Then each attempt still out gets a verdict rather
+ * than being dropped:
  * <ul>
  *   <li>out longer than its hedge delay: cancelled, {@link Overdue};</li>
  *   <li>launched before the winner and not yet at its hedge delay (a candidate started together with
@@ -27,6 +28,19 @@ import java.util.function.Function;
  * When the returned future completes exceptionally from outside (a deadline: {@code orTimeout}) or
  * a failure ends the race ({@link Referee#endsRace}), the attempts still out are cancelled the same way
  * (overdue ones {@link Overdue}, the rest {@link Unneeded}).
+ *
+ * <p>A race waits out at most one hedge delay per hang, never two in a row for the same fault:
+ * <ul>
+ *   <li>a hedge asks the next <em>two</em> candidates at once. The race has already paid one hedge delay,
+ *       and a fault that hangs one candidate often hangs its neighbour too (a region's CDN POP and node
+ *       behind one black-holed link); the cost is one extra request, and only in a race where something
+ *       already hung;</li>
+ *   <li>with {@link Suspects} shared by the owner's races: an attempt that goes its hedge delay without
+ *       an answer makes its candidate suspect, and a later race asks a suspect together with the next
+ *       candidate ({@link Admission#START_AND_NEXT}) instead of waiting for it. A suspect that answers
+ *       within its hedge delay is cleared. A race where nothing goes its hedge delay asks exactly what it
+ *       asked before: one candidate when the first answers.</li>
+ * </ul>
  *
  * <p>Cancelling an attempt's future must stop its work (see {@link InterruptibleTask}). The
  * {@link Referee} sees every decision and verdict, under the race's lock: keep it quick.
@@ -92,8 +106,12 @@ public final class HedgedRace<C, T> {
         default void settled(C candidate, Outcome<T> outcome) {
         }
 
-        /** The next candidate is asked because {@code slow} has gone its hedge delay without an answer. */
+        /** The next candidates are asked because {@code slow} has gone its hedge delay without an answer. */
         default void hedged(C slow) {
+        }
+
+        /** {@code candidate}, a {@link Suspects suspect}, is asked together with the next candidate. */
+        default void suspectAsked(C candidate) {
         }
     }
 
@@ -108,6 +126,7 @@ public final class HedgedRace<C, T> {
     private final Function<C, Duration> hedgeDelay;
     private final ScheduledExecutorService timers;
     private final Referee<C, T> referee;
+    private final Suspects<C> suspects; // null: none kept
     private final CompletableFuture<Win<C, T>> result = new CompletableFuture<>();
     private final List<Attempt> inFlight = new ArrayList<>();
     private int next;
@@ -116,12 +135,13 @@ public final class HedgedRace<C, T> {
     private int winner;
 
     private HedgedRace(List<C> candidates, Function<C, CompletableFuture<T>> attempt, Function<C, Duration> hedgeDelay,
-                       ScheduledExecutorService timers, Referee<C, T> referee) {
+                       ScheduledExecutorService timers, Referee<C, T> referee, Suspects<C> suspects) {
         this.candidates = List.copyOf(candidates);
         this.attempt = Objects.requireNonNull(attempt, "attempt");
         this.hedgeDelay = Objects.requireNonNull(hedgeDelay, "hedgeDelay");
         this.timers = Objects.requireNonNull(timers, "timers");
         this.referee = Objects.requireNonNull(referee, "referee");
+        this.suspects = suspects;
     }
 
     /**
@@ -137,13 +157,24 @@ public final class HedgedRace<C, T> {
     public static <C, T> CompletableFuture<Win<C, T>> run(List<C> candidates, Function<C, CompletableFuture<T>> attempt,
                                                           Function<C, Duration> hedgeDelay, ScheduledExecutorService timers,
                                                           Referee<C, T> referee) {
-        HedgedRace<C, T> race = new HedgedRace<>(candidates, attempt, hedgeDelay, timers, referee);
+        return run(candidates, attempt, hedgeDelay, timers, referee, null);
+    }
+
+    /**
+     * Runs one race that reads and updates {@code suspects}, shared by the owner's races (see the class comment).
+     *
+     * @param suspects the owner's suspects; null: keep none
+     */
+    public static <C, T> CompletableFuture<Win<C, T>> run(List<C> candidates, Function<C, CompletableFuture<T>> attempt,
+                                                          Function<C, Duration> hedgeDelay, ScheduledExecutorService timers,
+                                                          Referee<C, T> referee, Suspects<C> suspects) {
+        HedgedRace<C, T> race = new HedgedRace<>(candidates, attempt, hedgeDelay, timers, referee, suspects);
         race.result.whenComplete((w, e) -> {
             if (e != null) {
                 race.endWithoutWinner();
             }
         });
-        race.launchNext();
+        race.launchNext(false);
         return race.result;
     }
 
@@ -173,15 +204,22 @@ public final class HedgedRace<C, T> {
         }
     }
 
-    private synchronized void launchNext() {
+    /** @param pair a hedge: the first candidate started is started together with the next */
+    private synchronized void launchNext(boolean pair) {
         while (next < candidates.size() && !result.isDone()) {
             C c = candidates.get(next++);
             Admission a = referee.admit(c);
             if (a == Admission.SKIP) {
                 continue;
             }
+            if (a == Admission.START && suspects != null && suspects.contains(c)) {
+                a = Admission.START_AND_NEXT;
+                referee.suspectAsked(c);
+            }
             start(c);
-            if (a == Admission.START_AND_NEXT && next < candidates.size()) {
+            boolean withNext = a == Admission.START_AND_NEXT || pair;
+            pair = false;
+            if (withNext && next < candidates.size()) {
                 continue;
             }
             return;
@@ -207,15 +245,24 @@ public final class HedgedRace<C, T> {
         inFlight.add(a);
         f.whenComplete((v, err) -> finished(a, v, err));
         if (hedgeNanos >= 0) {
-            schedule(() -> hedge(a), hedgeNanos);
+            schedule(() -> atHedgeDelay(a), hedgeNanos);
         }
     }
 
-    /** The attempt is still out at its hedge delay and nothing newer started since: ask the next candidate too. */
-    private synchronized void hedge(Attempt a) {
-        if (!result.isDone() && !a.future.isDone() && launched == a.launch && next < candidates.size()) {
+    /**
+     * The attempt's hedge delay is up. Still out: its candidate is suspect (other races learn of it now, not
+     * at the verdict), and when nothing newer started since, the next two candidates are asked too.
+     */
+    private synchronized void atHedgeDelay(Attempt a) {
+        if (a.future.isDone()) {
+            return;
+        }
+        if (suspects != null && a.hedgeNanos > 0) { // (a zero hedge delay says nothing about the candidate)
+            suspects.suspect(a.candidate);
+        }
+        if (!result.isDone() && launched == a.launch && next < candidates.size()) {
             referee.hedged(a.candidate);
-            launchNext();
+            launchNext(true);
         }
     }
 
@@ -224,10 +271,16 @@ public final class HedgedRace<C, T> {
         long took = System.nanoTime() - a.startNanos;
         Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
         if (cause instanceof CancellationException) {
+            if (a.judgedOverdue && suspects != null) {
+                suspects.suspect(a.candidate);
+            }
             referee.settled(a.candidate, a.judgedOverdue ? new Overdue<>(took) : new Unneeded<>(took));
             return;
         }
         if (cause == null) {
+            if (suspects != null && a.hedgeNanos > 0 && took < a.hedgeNanos) {
+                suspects.clear(a.candidate);
+            }
             referee.settled(a.candidate, new Answered<>(value, took));
             if (!result.isDone()) {
                 winner = a.launch;
@@ -243,7 +296,7 @@ public final class HedgedRace<C, T> {
         if (referee.endsRace(a.candidate, cause)) {
             result.completeExceptionally(cause);
         } else {
-            launchNext();
+            launchNext(false);
         }
     }
 

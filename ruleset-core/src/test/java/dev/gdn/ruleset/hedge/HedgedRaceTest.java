@@ -186,6 +186,107 @@ class HedgedRaceTest {
     }
 
     @Test
+    void aHedgeAsksTheNextTwoAtOnce() throws Exception {
+        // a hangs past its short hedge delay; b's and c's hedge delays are 20 s, so c is asked only because
+        // the hedge asked it together with b. d is never asked: a hedge adds two, not the rest of the chain.
+        CompletableFuture<String> cAnswer = new CompletableFuture<>();
+        CompletableFuture<HedgedRace.Win<String, String>> r = HedgedRace.run(List.of("a", "b", "c", "d"), script(Map.of(
+                "a", HedgedRaceTest::hang, "b", HedgedRaceTest::hang, "c", c -> cAnswer, "d", c -> now("D"))),
+                c -> c.equals("a") ? HEDGE : PATIENT, timers, new Recorder(Map.of()));
+        awaitAsked("c");
+        assertTrue(asked.containsKey("b"), "b asked with c: " + asked.keySet());
+        cAnswer.complete("C");
+        assertEquals("c", r.get().candidate());
+        assertTrue(!asked.containsKey("d"), "d never asked: " + asked.keySet());
+        assertInstanceOf(HedgedRace.Overdue.class, verdict("a"), verdicts::toString);
+    }
+
+    @Test
+    void aCandidateThatHungIsAskedWithTheNextInLaterRacesUntilItAnswersWithinItsHedgeDelay() throws Exception {
+        Suspects<String> suspects = new Suspects<>(PATIENT);
+        // 1. a hangs past its hedge delay: suspect as soon as the delay is up, before the race has a verdict.
+        CompletableFuture<String> bAnswer = new CompletableFuture<>();
+        CompletableFuture<HedgedRace.Win<String, String>> first = HedgedRace.run(List.of("a", "b"), script(Map.of(
+                "a", HedgedRaceTest::hang, "b", c -> bAnswer)), c -> c.equals("a") ? HEDGE : PATIENT, timers,
+                new Recorder(Map.of()), suspects);
+        awaitAsked("b");
+        assertTrue(suspects.contains("a"), "suspect once its hedge delay is up");
+        assertTrue(!first.isDone());
+        bAnswer.complete("B");
+        assertEquals("b", first.get().candidate());
+        assertInstanceOf(HedgedRace.Overdue.class, verdict("a"), verdicts::toString);
+
+        // 2. The next race asks a and b at once (hedge delays 20 s: no timer asked b), b answers, the race is
+        // over when run returns. a answers afterwards, within its hedge delay: no longer suspect.
+        asked.clear();
+        verdicts.clear();
+        CompletableFuture<String> aAnswer = new CompletableFuture<>();
+        CompletableFuture<HedgedRace.Win<String, String>> second = HedgedRace.run(List.of("a", "b", "c"), script(Map.of(
+                "a", c -> aAnswer, "b", c -> now("B"), "c", c -> now("C"))), c -> PATIENT, timers, new Recorder(Map.of()), suspects);
+        assertTrue(second.isDone(), "over when run returns: no hedge delay waited for the suspect");
+        assertEquals("b", second.get().candidate());
+        assertEquals(java.util.Set.of("a", "b"), asked.keySet(), "the suspect and the next, not the rest");
+        aAnswer.complete("A");
+        assertInstanceOf(HedgedRace.Answered.class, verdict("a"), verdicts::toString);
+        assertTrue(!suspects.contains("a"), "an answer within the hedge delay clears the suspicion");
+
+        // 3. Cleared: asked alone again.
+        asked.clear();
+        assertEquals("a", HedgedRace.run(List.of("a", "b"), script(Map.of("a", c -> now("A"), "b", c -> now("B"))),
+                c -> PATIENT, timers, new Recorder(Map.of()), suspects).get().candidate());
+        assertEquals(List.of("a"), List.copyOf(asked.keySet()));
+    }
+
+    @Test
+    void aSuspectStillHungIsJudgedOverdueAndStaysSuspect() throws Exception {
+        Suspects<String> suspects = new Suspects<>(PATIENT);
+        suspects.suspect("a");
+        CompletableFuture<HedgedRace.Win<String, String>> r = HedgedRace.run(List.of("a", "b"), script(Map.of(
+                "a", HedgedRaceTest::hang, "b", c -> now("B"))), c -> HEDGE, timers, new Recorder(Map.of()), suspects);
+        assertTrue(r.isDone(), "over when run returns");
+        assertInstanceOf(HedgedRace.Overdue.class, verdict("a"), verdicts::toString);
+        assertTrue(asked.get("a").isCancelled());
+        assertTrue(suspects.contains("a"));
+    }
+
+    @Test
+    void whileNothingHangsEveryRaceAsksOneCandidate() throws Exception {
+        // Suspects kept, answers prompt or held (but within the hedge delay): never a second request.
+        Suspects<String> suspects = new Suspects<>(PATIENT);
+        Map<String, Integer> requests = new ConcurrentHashMap<>();
+        for (int i = 0; i < 50; i++) {
+            CompletableFuture<String> held = new CompletableFuture<>();
+            boolean hold = i % 2 == 0;
+            CompletableFuture<HedgedRace.Win<String, String>> r = HedgedRace.run(List.of("a", "b", "c"), c -> {
+                requests.merge(c, 1, Integer::sum);
+                return c.equals("a") && hold ? held : now(c.toUpperCase());
+            }, c -> PATIENT, timers, new Recorder(Map.of()), suspects);
+            held.complete("A");
+            assertEquals("a", r.get().candidate());
+        }
+        assertEquals(Map.of("a", 50), requests);
+    }
+
+    @Test
+    void suspicionLapsesAfterItsWindow() throws Exception {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(1_000);
+        Suspects<String> suspects = new Suspects<>(Duration.ofSeconds(2), clock::get);
+        suspects.suspect("a");
+        clock.addAndGet(Duration.ofSeconds(2).toNanos() - 1);
+        assertTrue(suspects.contains("a"));
+        clock.addAndGet(1);
+        assertTrue(!suspects.contains("a"), "lapsed");
+        // a lapsed suspect is asked alone: b waits for a's (20 s) hedge delay
+        CompletableFuture<String> aAnswer = new CompletableFuture<>();
+        CompletableFuture<HedgedRace.Win<String, String>> r = HedgedRace.run(List.of("a", "b"), script(Map.of(
+                "a", c -> aAnswer, "b", c -> now("B"))), c -> PATIENT, timers, new Recorder(Map.of()), suspects);
+        assertTrue(!r.isDone() && !asked.containsKey("b"));
+        aAnswer.complete("A");
+        assertEquals("a", r.get().candidate());
+        assertThrows(IllegalArgumentException.class, () -> new Suspects<String>(Duration.ZERO));
+    }
+
+    @Test
     void skippedCandidatesAreNeverAskedAndNothingLeftIsNoAnswer() {
         ExecutionException e = assertThrows(ExecutionException.class, () -> race(List.of("a", "b"),
                 Map.of("a", c -> now("A"), "b", c -> CompletableFuture.failedFuture(new RuntimeException("down"))),
