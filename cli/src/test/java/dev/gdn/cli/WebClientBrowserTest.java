@@ -248,7 +248,7 @@ class WebClientBrowserTest {
         Map<String, Object> figures = ordered("world", "gdn world up --regions ams,iad (Varnish POPs, latency links), page in ams",
                 "firstTierUpMs", summary(up), "firstTierBlackHoledMs", summary(holed),
                 "addedP50Ms", round(pct(holed, 50) - pct(up, 50)), "addedP99Ms", round(pct(holed, 99) - pct(up, 99)),
-                "publishToPageMs", summary(publish), "cachedReloadReadyMs", readyMs, "rounds", ROUNDS, "samples", LATENCY_SAMPLES);
+                "publishToPageMs", summary(publish), "cachedReloadReadyMs", round(readyMs.doubleValue()), "rounds", ROUNDS, "samples", LATENCY_SAMPLES);
         Path out = Path.of(System.getProperty("basedir", "."), "target", "web-browser-figures.json");
         Files.createDirectories(out.getParent());
         Files.writeString(out, JsonWriter.toJson(figures) + "\n");
