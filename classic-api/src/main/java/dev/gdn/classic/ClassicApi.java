@@ -11,9 +11,10 @@ import dev.gdn.node.events.EventStreamService;
 import dev.gdn.node.http.EvaluationService;
 import dev.gdn.node.http.HealthService;
 import dev.gdn.node.http.MetricsService;
+import dev.gdn.node.server.GdnServer;
+import dev.gdn.node.server.ServerLimits;
 import dev.gdn.node.source.RulesetRegistry;
 import dev.gdn.node.tracing.RequestTracing;
-import io.helidon.webserver.WebServer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -43,7 +44,7 @@ public final class ClassicApi implements AutoCloseable {
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicBoolean draining = new AtomicBoolean();
     private final EventStreamService events;
-    private final WebServer server;
+    private final GdnServer server;
 
     private ClassicApi(ClassicConfig config, OpenTelemetry otel) throws IOException {
         Clock clock = Clock.systemUTC();
@@ -76,20 +77,16 @@ public final class ClassicApi implements AutoCloseable {
         }
         ClassicRulesetSource source = new ClassicRulesetSource(registry, repo, clock);
         events = new EventStreamService(source, config.events(), SERVED_BY, meters);
-        server = WebServer.builder()
+        server = GdnServer.builder("classic")
                 .host(config.host())
                 .port(config.port())
-                .connectionOptions(o -> o.tcpNoDelay(true))
-                .shutdownGracePeriod(config.drainTimeout())
-                .maxPayloadSize(AdminServiceLimits.MAX_PAYLOAD)
-                .routing(r -> r
-                        .addFilter(new RequestTracing(otel))
-                        .register(new EvaluationService(source, SERVED_BY, config.cdn(), meters, otel, events))
-                        .register(events)
-                        .register(new HealthService(source, draining::get, loader::degradedReason, clock))
-                        .register(new MetricsService(meters))
-                        .register(new AdminService(repo, loader, config.adminToken())))
-                .build()
+                .limits(ServerLimits.DEFAULT.withMaxPayload(AdminServiceLimits.MAX_PAYLOAD))
+                .drain(config.drainTimeout())
+                .meters(meters)
+                .filter(new RequestTracing(otel))
+                .service(new EvaluationService(source, SERVED_BY, config.cdn(), meters, otel, events), events,
+                        new HealthService(source, draining::get, loader::degradedReason, clock), new MetricsService(meters),
+                        new AdminService(repo, loader, config.adminToken()))
                 .start();
         LOG.log(Level.INFO, "classic API listening on {0}:{1,number,#}", config.host(), server.port());
     }

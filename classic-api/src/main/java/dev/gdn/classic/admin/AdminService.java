@@ -1,5 +1,7 @@
 package dev.gdn.classic.admin;
 
+import dev.gdn.node.http.RequestBodies;
+import io.helidon.webserver.CloseConnectionException;
 import dev.gdn.classic.db.ClassicRepository;
 import dev.gdn.classic.db.ConflictException;
 import dev.gdn.classic.db.DatabaseUnavailableException;
@@ -20,8 +22,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -99,6 +99,11 @@ public final class AdminService implements HttpService {
             } catch (DatabaseUnavailableException e) {
                 res.header(HeaderNames.RETRY_AFTER, "5");
                 send(res, 503, error(e.getMessage() + "; evaluations continue from the versions loaded before"));
+            } catch (RequestBodies.MalformedBody e) {
+                send(res, 400, error(e.getMessage()));
+                throw new CloseConnectionException("request body framing broken: the connection cannot carry another request");
+            } catch (CloseConnectionException e) {
+                throw e; // the client is gone: nothing to answer, nothing to log
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "admin request failed: " + req.prologue(), e);
                 send(res, 500, error("internal error: " + e.getClass().getSimpleName()));
@@ -294,15 +299,11 @@ public final class AdminService implements HttpService {
         if (req.headers().contentLength().orElse(0) > max) {
             throw new BadRequest("body larger than " + max + " bytes");
         }
-        try (InputStream in = req.content().inputStream()) {
-            byte[] b = in.readNBytes(max + 1);
-            if (b.length > max) {
-                throw new BadRequest("body larger than " + max + " bytes");
-            }
-            return b;
-        } catch (IOException e) {
-            throw new BadRequest("cannot read the body: " + e.getMessage());
+        byte[] b = RequestBodies.read(req, max + 1);
+        if (b.length > max) {
+            throw new BadRequest("body larger than " + max + " bytes");
         }
+        return b;
     }
 
     @SuppressWarnings("unchecked")
