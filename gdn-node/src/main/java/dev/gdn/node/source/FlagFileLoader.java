@@ -106,7 +106,7 @@ public final class FlagFileLoader implements AutoCloseable {
     }
 
     private void reject(String why) {
-        LOG.log(Level.WARNING, "{0}: {1}; still serving v{2}", file, why, version);
+        LOG.log(Level.WARNING, file + ": " + why + "; still serving v" + version);
         status.failed(why);
     }
 
