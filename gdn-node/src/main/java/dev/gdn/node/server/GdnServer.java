@@ -184,7 +184,7 @@ public final class GdnServer implements AutoCloseable {
             MeterRegistry registry = meters == null ? new SimpleMeterRegistry() : meters;
             Rejections rejections = new Rejections(name, registry);
             checkBindable();
-            int budget = FileDescriptors.connectionBudget(name, limits.maxConnections() + REFUSAL_SLOTS);
+            int budget = ConnectionBudget.of(name, limits.maxConnections() + REFUSAL_SLOTS);
             ServerLimits effective = budget < limits.maxConnections() + REFUSAL_SLOTS
                     ? limits.withMaxConnections(Math.max(1, budget - Math.min(REFUSAL_SLOTS, budget / 4))) : limits;
             ConnectionGuard guard = new ConnectionGuard(name, effective, rejections, registry);
