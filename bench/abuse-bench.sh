@@ -78,7 +78,7 @@ for variant in $VARIANTS; do
         "$JAVA" bench/abuse/Flood.java "$port" "$node_pid" $((IDLE - IDLE / 2)) $((SLOW - SLOW / 2)) "$HOLD" "$AFTER" "$dir" | tee "$dir/summary.stdout"
         wait "$second_pid"
         echo "second client process: $(head -1 "$dir/second/summary.txt")" | tee -a "$dir/summary.stdout"
-        csvs="$csvs+$dir/second/timeline.csv"
+        csvs="$csvs,$dir/second/timeline.csv"
     else
         "$JAVA" bench/abuse/Flood.java "$port" "$node_pid" "$IDLE" "$SLOW" "$HOLD" "$AFTER" "$dir" | tee "$dir/summary.stdout"
     fi

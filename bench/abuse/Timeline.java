@@ -8,7 +8,7 @@ import java.util.Locale;
  * The abuse bench's timeline as an SVG (docs/benchmarks/): three panels over the same seconds — attack connections
  * open and closed by the node, the node's RSS, and the probes' p99 latency (clipped at 250 ms) — for each run given.
  *
- * usage: java Timeline.java OUT.svg LABEL=timeline.csv[+attack-only-timeline.csv] [...]
+ * usage: java Timeline.java OUT.svg LABEL=timeline.csv[,attack-only-timeline.csv] [...]
  * (the attack-only process's open and closed connections are added to the probing one's, second by second)
  */
 public class Timeline {
@@ -24,7 +24,7 @@ public class Timeline {
         for (int i = 1; i < a.length; i++) {
             String[] kv = a[i].split("=", 2);
             labels.add(kv[0]);
-            String[] files = kv[1].split("\\+");
+            String[] files = kv[1].split(",");
             List<Row> rows = read(files[0]);
             for (int f = 1; f < files.length; f++) {
                 List<Row> extra = read(files[f]);

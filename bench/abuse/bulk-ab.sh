@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # Same-run A/B of the OFREP bulk route before and after a change (issue 11: the server limits must not cost
-# throughput). Builds BASE (default: main) from `git archive` into a scratch directory, starts its node and this
+# throughput). Builds BASE (default: where this branch left main) from `git archive` into a scratch directory, starts its node and this
 # tree's node side by side (`--flags examples/flags.json`, the Dockerfile's GDN_JAVA_OPTS), warms both, then
 # farm-bench alternates a fixed amount of work against each — wrk -t1 -c64 stopping after REQUESTS bulk requests
 # (bench/ofrep-bulk.lua, 1,000 contexts round-robin) — and reports the wall-time ratio pair by pair.
 #
-#   bench/abuse/bulk-ab.sh              (RUNS=7 REQUESTS=200000 BASE=main)
+#   bench/abuse/bulk-ab.sh              (RUNS=7 REQUESTS=200000 BASE=the merge base with main)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 # shellcheck source=../../bin/find-jdk
 . bin/find-jdk
-BASE=${BASE:-main}
+BASE=${BASE:-$(git merge-base HEAD main)}
 RUNS=${RUNS:-7}
 REQUESTS=${REQUESTS:-200000}
 OUT=$ROOT/bench/out/bulk-ab
