@@ -58,15 +58,3 @@ function request()
   return requests[i]
 end
 
--- REQUESTS=N: the thread stops after N responses, so a run is a fixed amount of work whose wall time
--- farm-bench can compare (bench/abuse/bulk-ab.sh); without it wrk runs for its -d duration as usual.
-if os.getenv("REQUESTS") then
-  local limit = tonumber(os.getenv("REQUESTS"))
-  local done = 0
-  function response(status, headers, body)
-    done = done + 1
-    if done >= limit then
-      wrk.thread:stop()
-    end
-  end
-end

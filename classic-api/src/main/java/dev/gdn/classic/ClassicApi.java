@@ -77,7 +77,7 @@ public final class ClassicApi implements AutoCloseable {
         }
         ClassicRulesetSource source = new ClassicRulesetSource(registry, repo, clock);
         events = new EventStreamService(source, config.events(), SERVED_BY, meters);
-        server = GdnServer.builder("classic")
+        GdnServer.Builder builder = GdnServer.builder("classic")
                 .host(config.host())
                 .port(config.port())
                 .limits(ServerLimits.DEFAULT.withMaxPayload(AdminServiceLimits.MAX_PAYLOAD))
@@ -86,8 +86,20 @@ public final class ClassicApi implements AutoCloseable {
                 .filter(new RequestTracing(otel))
                 .service(new EvaluationService(source, SERVED_BY, config.cdn(), meters, otel, events), events,
                         new HealthService(source, draining::get, loader::degradedReason, clock), new MetricsService(meters),
-                        new AdminService(repo, loader, config.adminToken()))
-                .start();
+                        new AdminService(repo, loader, config.adminToken()));
+        GdnServer started;
+        try {
+            started = builder.start();
+        } catch (RuntimeException e) {
+            // a classic API that never listened leaves no loader, pool or embedded database behind
+            loader.close();
+            if (purger != null) {
+                purger.close();
+            }
+            closeDatabase();
+            throw e;
+        }
+        server = started;
         LOG.log(Level.INFO, "classic API listening on {0}:{1,number,#}", config.host(), server.port());
     }
 
@@ -137,6 +149,10 @@ public final class ClassicApi implements AutoCloseable {
         if (purger != null) {
             purger.close();
         }
+        closeDatabase();
+    }
+
+    private void closeDatabase() {
         db.close();
         if (embedded != null) {
             try {

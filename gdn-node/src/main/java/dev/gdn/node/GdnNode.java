@@ -126,7 +126,15 @@ public final class GdnNode implements AutoCloseable {
         if (storeLoader != null) {
             storeLoader.start(); // one synchronous round first: ready as soon as the stores answer
         }
-        server = serverBuilder.start();
+        GdnServer started;
+        try {
+            started = serverBuilder.start();
+        } catch (RuntimeException e) {
+            // nothing may keep running behind a node that never listened (a port in use, for one)
+            stopSources();
+            throw e;
+        }
+        server = started;
         LOG.log(Level.INFO, "GDN node {0} listening on {1}:{2,number,#} ({3})", config.servedBy(), config.host(), server.port(),
                 registry.description());
     }
@@ -195,6 +203,11 @@ public final class GdnNode implements AutoCloseable {
         draining.set(true);
         events.close(); // open streams would otherwise hold the stop for the whole grace period
         server.stop();
+        stopSources();
+        LOG.log(Level.INFO, "stopped");
+    }
+
+    private void stopSources() {
         if (storeLoader != null) {
             storeLoader.close();
         }
@@ -205,6 +218,5 @@ public final class GdnNode implements AutoCloseable {
             purger.close();
         }
         stores.forEach(ObjectStore::close);
-        LOG.log(Level.INFO, "stopped");
     }
 }

@@ -118,6 +118,17 @@ class ConnectionLimitsTest {
     }
 
     @Test
+    void anHttp2ConnectionHasNoRequestHeadDeadline() {
+        try (RawHttp c = new RawHttp(server.port())) {
+            // the HTTP/2 preface and an empty SETTINGS frame, then silence, as a gRPC client with a stream open
+            c.send("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+            c.send(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});
+            assertFalse(c.closedWithin(1500), "HTTP/2 streams are long-lived: the header timeout must not cut them");
+        }
+        assertEquals(0, server.rejections().count("header-timeout"));
+    }
+
+    @Test
     void aPortInUseFailsWithOneLine() throws Exception {
         try (ServerSocket taken = new ServerSocket(0)) {
             GdnServer.PortUnavailableException e = assertThrows(GdnServer.PortUnavailableException.class,
