@@ -57,4 +57,3 @@ function request()
   i = i % #requests + 1
   return requests[i]
 end
-
