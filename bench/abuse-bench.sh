@@ -27,14 +27,8 @@ OUT=$ROOT/bench/out/abuse-bench
 JAVA="$JAVA_HOME/bin/java"
 
 log() { echo "abuse-bench: $*" >&2; }
-pids=()
-cleanup() {
-    local p
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=lib/children.sh
+. "$ROOT/bench/lib/children.sh"
 
 # Each client process holds its connections' descriptors: split the attack over two processes when one may not
 # hold them all (a container without CAP_SYS_RESOURCE cannot raise its hard limit).

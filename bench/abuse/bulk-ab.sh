@@ -19,13 +19,8 @@ OUT=$ROOT/bench/out/bulk-ab
 OPTS=$(sed -n 's/.*GDN_JAVA_OPTS="\([^"]*\)".*/\1/p' Dockerfile | head -1)
 JAVA="$JAVA_HOME/bin/java"
 log() { echo "bulk-ab: $*" >&2; }
-pids=()
-cleanup() {
-    local p
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-}
-trap cleanup EXIT
+# shellcheck source=../lib/children.sh
+. "$ROOT/bench/lib/children.sh"
 rm -rf "$OUT" && mkdir -p "$OUT/base"
 
 log "building $BASE ($(git rev-parse --short "$BASE")) in $OUT/base and this tree ($(git rev-parse --short HEAD)$(git diff --quiet || echo '+changes'))"
