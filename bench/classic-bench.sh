@@ -18,14 +18,8 @@ BENCH_JAR=$ROOT/benchmarks/target/benchmarks.jar
 JAVA="$JAVA_HOME/bin/java"
 TOKEN=bench-admin-token
 
-pids=()
-cleanup() {
-    local p
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=lib/children.sh
+. "$ROOT/bench/lib/children.sh"
 log() { echo "classic-bench: $*" >&2; }
 
 command -v wrk >/dev/null || { log "installing wrk"; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }

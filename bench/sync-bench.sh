@@ -27,14 +27,8 @@ OUT=$ROOT/bench/out/sync-bench
 BENCH_JAR=$ROOT/benchmarks/target/benchmarks.jar
 JAVA="$JAVA_HOME/bin/java"
 
-pids=()
-cleanup() {
-    local p
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=lib/children.sh
+. "$ROOT/bench/lib/children.sh"
 log() { echo "sync-bench: $*" >&2; }
 
 if [ -d ruleset-sync/src/main/java/dev/gdn/sync/store/s3 ]; then

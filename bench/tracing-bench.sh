@@ -30,14 +30,8 @@ OUT=$ROOT/bench/out/tracing-bench
 BENCH_JAR=$ROOT/benchmarks/target/benchmarks.jar
 JAVA="$JAVA_HOME/bin/java"
 
-pids=()
-cleanup() {
-    local p
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=lib/children.sh
+. "$ROOT/bench/lib/children.sh"
 log() { echo "tracing-bench: $*" >&2; }
 
 command -v wrk >/dev/null || { log "installing wrk"; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }

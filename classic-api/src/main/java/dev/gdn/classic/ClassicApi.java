@@ -12,9 +12,10 @@ import dev.gdn.node.events.EventStreamService;
 import dev.gdn.node.http.EvaluationService;
 import dev.gdn.node.http.HealthService;
 import dev.gdn.node.http.MetricsService;
+import dev.gdn.node.server.GdnServer;
+import dev.gdn.node.server.ServerLimits;
 import dev.gdn.node.source.RulesetRegistry;
 import dev.gdn.node.tracing.RequestTracing;
-import io.helidon.webserver.WebServer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -43,7 +44,7 @@ public final class ClassicApi implements AutoCloseable {
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicBoolean draining = new AtomicBoolean();
     private final EventStreamService events;
-    private final WebServer server;
+    private final GdnServer server;
 
     private ClassicApi(ClassicConfig config, OpenTelemetry otel) throws IOException {
         Clock clock = Clock.systemUTC();
@@ -76,21 +77,29 @@ public final class ClassicApi implements AutoCloseable {
         }
         ClassicRulesetSource source = new ClassicRulesetSource(registry, reads, clock);
         events = new EventStreamService(source, config.events(), SERVED_BY, meters);
-        server = WebServer.builder()
+        GdnServer.Builder builder = GdnServer.builder("classic")
                 .host(config.host())
                 .port(config.port())
-                .connectionOptions(o -> o.tcpNoDelay(true))
-                .shutdownGracePeriod(config.drainTimeout())
-                .maxPayloadSize(AdminServiceLimits.MAX_PAYLOAD)
-                .routing(r -> r
-                        .addFilter(new RequestTracing(otel))
-                        .register(new EvaluationService(source, SERVED_BY, config.cdn(), meters, otel, events))
-                        .register(events)
-                        .register(new HealthService(source, draining::get, loader::degradedReason, clock))
-                        .register(new MetricsService(meters))
-                        .register(new AdminService(new AdminRepository(db.dataSource(), clock), loader, config.adminToken())))
-                .build()
-                .start();
+                .limits(ServerLimits.DEFAULT.withMaxPayload(AdminServiceLimits.MAX_PAYLOAD))
+                .drain(config.drainTimeout())
+                .meters(meters)
+                .filter(new RequestTracing(otel))
+                .service(new EvaluationService(source, SERVED_BY, config.cdn(), meters, otel, events), events,
+                        new HealthService(source, draining::get, loader::degradedReason, clock), new MetricsService(meters),
+                        new AdminService(new AdminRepository(db.dataSource(), clock), loader, config.adminToken()));
+        GdnServer started;
+        try {
+            started = builder.start();
+        } catch (RuntimeException e) {
+            // a classic API that never listened leaves no loader, pool or embedded database behind
+            loader.close();
+            if (purger != null) {
+                purger.close();
+            }
+            closeDatabase();
+            throw e;
+        }
+        server = started;
         LOG.log(Level.INFO, "classic API listening on {0}:{1,number,#}", config.host(), server.port());
     }
 
@@ -136,6 +145,10 @@ public final class ClassicApi implements AutoCloseable {
         if (purger != null) {
             purger.close();
         }
+        closeDatabase();
+    }
+
+    private void closeDatabase() {
         db.close();
         if (embedded != null) {
             try {

@@ -18,6 +18,13 @@ public final class ExitCodes {
     public static final int NO_STORE = 6;
     /** {@code gdn world}: the world could not start (directory in use, an address taken, a part that failed) or be read. */
     public static final int WORLD = 7;
+    /** A server could not listen: its port is in use, not local, or needs privileges. */
+    public static final int CANNOT_LISTEN = 8;
+    /**
+     * A running server's listener stopped accepting connections (e.g. it ran out of file descriptors): the process
+     * exits so that its supervisor restarts it, rather than stay up unable to serve.
+     */
+    public static final int LISTENER_DIED = 9;
     /** A bug: an unexpected internal error. */
     public static final int INTERNAL = 70;
 

@@ -2,6 +2,8 @@ package dev.gdn.cli;
 
 import dev.gdn.cli.logging.LogFormat;
 import dev.gdn.cli.logging.Logging;
+import dev.gdn.node.server.GdnServer;
+import dev.gdn.node.server.ListenerDeath;
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -41,6 +43,8 @@ import picocli.CommandLine.Command;
             "5:cannot write the output",
             "6:no store accepted the publication, or none could be read",
             "7:gdn world: the world could not start (directory in use, an address taken, a part failed) or be read",
+            "8:a server could not listen on its port (in use, not a local address, or privileged)",
+            "9:a server's listener stopped accepting connections (e.g. out of file descriptors): restart the process",
             "70:internal error (a bug: please report it)"
         })
 public final class GdnCommand implements Runnable {
@@ -64,6 +68,8 @@ public final class GdnCommand implements Runnable {
         Logging.install();
         Logging.start(LogFormat.resolve(args, System.getenv()));
         exitWithParent();
+        // A listener that stops accepting leaves the process up but useless: exit, so the supervisor restarts it.
+        ListenerDeath.onDeath(why -> System.exit(ExitCodes.LISTENER_DIED));
         PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16));
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         int code = execute(args, out, err);
@@ -113,6 +119,12 @@ public final class GdnCommand implements Runnable {
             if (ex instanceof CliException) {
                 commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
                 return ((CliException) ex).exitCode();
+            }
+            for (Throwable t = ex; t != null; t = t.getCause()) {
+                if (t instanceof GdnServer.PortUnavailableException) {
+                    commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + t.getMessage());
+                    return ExitCodes.CANNOT_LISTEN;
+                }
             }
             commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": internal error: " + ex);
             ex.printStackTrace(commandLine.getErr());

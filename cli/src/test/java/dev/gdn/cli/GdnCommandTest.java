@@ -284,4 +284,17 @@ class GdnCommandTest {
         assertTrue(r.err().contains(bad + ":/flags/x/variants: error: needs at least one variant"), r.err());
         assertFalse(Files.exists(out), "no output for a rejected file");
     }
+
+    @Test
+    void aNodeOnAPortInUseRefusesToStartWithOneLineAndCode8() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            java.nio.file.Path flags = java.nio.file.Files.createTempFile("flags", ".json");
+            java.nio.file.Files.writeString(flags, FLAGS);
+            Run r = gdn("node", "--flags", flags.toString(), "--host", "127.0.0.1", "--port", Integer.toString(taken.getLocalPort()));
+            assertEquals(ExitCodes.CANNOT_LISTEN, r.exit(), r::toString);
+            assertEquals(1, r.err().lines().count(), r::err);
+            assertTrue(r.err().contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()), r::err);
+            java.nio.file.Files.delete(flags);
+        }
+    }
 }

@@ -5,12 +5,13 @@ import dev.gdn.node.events.EventStreamService;
 import dev.gdn.node.grpc.RulesetWatchService;
 import dev.gdn.node.http.EvaluationService;
 import dev.gdn.node.http.HealthService;
-import dev.gdn.node.http.JsonDirectHandler;
 import dev.gdn.node.http.MetricsService;
+import dev.gdn.node.server.GdnServer;
 import dev.gdn.node.source.Caller;
 import dev.gdn.node.source.DiskCache;
 import dev.gdn.node.source.FlagFileLoader;
 import dev.gdn.node.source.LoadedRuleset;
+import dev.gdn.node.source.ReloadStatus;
 import dev.gdn.node.source.RulesetRegistry;
 import dev.gdn.node.source.StoreLoader;
 import dev.gdn.node.tracing.RequestTracing;
@@ -22,8 +23,6 @@ import dev.gdn.sync.store.ObjectStores;
 import dev.gdn.sync.store.StoreOptions;
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptors;
-import io.helidon.http.DirectHandler;
-import io.helidon.webserver.WebServer;
 import io.helidon.webserver.grpc.GrpcRouting;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -56,12 +55,13 @@ public final class GdnNode implements AutoCloseable {
     private final RulesetRegistry registry;
     private final StoreLoader storeLoader;
     private final FlagFileLoader fileLoader;
+    private final ReloadStatus reloads;
     private final CdnPurger purger;
     private final List<ObjectStore> stores = new ArrayList<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final Set<String> gaugedEnvironments = ConcurrentHashMap.newKeySet();
     private final EventStreamService events;
-    private final WebServer server;
+    private final GdnServer server;
 
     private GdnNode(NodeConfig config, OpenTelemetry otel) throws Exception {
         this.config = config;
@@ -80,7 +80,8 @@ public final class GdnNode implements AutoCloseable {
             LOG.log(Level.WARNING, keys ? "serving {0} as environment \"default\"; only the configured --client-key/--server-key are accepted"
                     : "serving {0} as environment \"default\" WITHOUT API keys: any caller may evaluate (development mode;"
                     + " give --client-key/--server-key to require keys)", config.flagsFile());
-            fileLoader = new FlagFileLoader(config.flagsFile(), config.clientKey(), config.serverKey(), registry, clock);
+            reloads = new ReloadStatus("flag-file", meters, clock);
+            fileLoader = new FlagFileLoader(config.flagsFile(), config.clientKey(), config.serverKey(), registry, clock, reloads);
             fileLoader.start(Math.max(100, config.pollInterval().toMillis()));
             storeLoader = null;
         } else {
@@ -88,11 +89,12 @@ public final class GdnNode implements AutoCloseable {
                 stores.add(ObjectStores.open(uri, new StoreOptions(config.storeTimeout())));
             }
             TrustedKeys trusted = TrustedKeys.load(config.trust());
+            reloads = new ReloadStatus("stores", meters, clock);
             StoreLoader[] loader = new StoreLoader[1];
             registry = new RulesetRegistry(() -> loader[0].expectedEnvironments(), null, "stores " + config.stores());
             FetcherConfig fc = FetcherConfig.DEFAULT.withPollInterval(config.pollInterval()).withEnvironments(config.envs());
             loader[0] = new StoreLoader(stores, trusted, fc, config.cacheDir() == null ? null : new DiskCache(config.cacheDir()),
-                    meters, clock, registry, otel);
+                    meters, clock, registry, otel, reloads);
             storeLoader = loader[0];
             fileLoader = null;
         }
@@ -111,32 +113,28 @@ public final class GdnNode implements AutoCloseable {
         RulesetWatchService watch = new RulesetWatchService(registry);
         events = new EventStreamService(registry, config.events(), config.servedBy(), meters);
         BindableService intercepted = () -> ServerInterceptors.intercept(watch, RulesetWatchService.apiKeyInterceptor());
-        server = WebServer.builder()
+        GdnServer.Builder serverBuilder = GdnServer.builder("node")
                 .host(config.host())
                 .port(config.port())
-                // Without TCP_NODELAY every HTTP/2 and gRPC exchange stalls ~40 ms (Nagle + delayed ACK).
-                .connectionOptions(o -> o.tcpNoDelay(true))
-                .shutdownGracePeriod(config.drainTimeout())
-                .maxPayloadSize(1024 * 1024)
-                // errors Helidon answers before routing (e.g. a body over maxPayloadSize) are JSON too
-                .directHandlers(d -> {
-                    JsonDirectHandler json = new JsonDirectHandler();
-                    for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
-                        d.addHandler(type, json);
-                    }
-                })
-                .routing(r -> r
-                        .addFilter(new RequestTracing(otel))
-                        .register(new EvaluationService(registry, config.servedBy(), config.cdn(), meters, otel, events))
-                        .register(events)
-                        .register(new HealthService(registry, draining::get, clock))
-                        .register(new MetricsService(meters)))
-                .addRouting(GrpcRouting.builder().service(intercepted))
-                .build();
+                .limits(config.limits())
+                .drain(config.drainTimeout())
+                .meters(meters)
+                .filter(new RequestTracing(otel))
+                .service(new EvaluationService(registry, config.servedBy(), config.cdn(), meters, otel, events), events,
+                        new HealthService(registry, draining::get, reloads::problem, clock), new MetricsService(meters))
+                .addRouting(GrpcRouting.builder().service(intercepted));
         if (storeLoader != null) {
             storeLoader.start(); // one synchronous round first: ready as soon as the stores answer
         }
-        server.start();
+        GdnServer started;
+        try {
+            started = serverBuilder.start();
+        } catch (RuntimeException e) {
+            // nothing may keep running behind a node that never listened (a port in use, for one)
+            stopSources();
+            throw e;
+        }
+        server = started;
         LOG.log(Level.INFO, "GDN node {0} listening on {1}:{2,number,#} ({3})", config.servedBy(), config.host(), server.port(),
                 registry.description());
     }
@@ -205,6 +203,11 @@ public final class GdnNode implements AutoCloseable {
         draining.set(true);
         events.close(); // open streams would otherwise hold the stop for the whole grace period
         server.stop();
+        stopSources();
+        LOG.log(Level.INFO, "stopped");
+    }
+
+    private void stopSources() {
         if (storeLoader != null) {
             storeLoader.close();
         }
@@ -215,6 +218,5 @@ public final class GdnNode implements AutoCloseable {
             purger.close();
         }
         stores.forEach(ObjectStore::close);
-        LOG.log(Level.INFO, "stopped");
     }
 }

@@ -2,6 +2,7 @@ package dev.gdn.node;
 
 import dev.gdn.node.events.EventStreamConfig;
 import dev.gdn.node.http.CdnPolicy;
+import dev.gdn.node.server.ServerLimits;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,17 +24,28 @@ import java.util.Set;
  * @param cdnPurge   CDN POPs to purge (HTTP PURGE by surrogate key) after swapping to a new version of an
  *                   environment; empty for none
  * @param events     the OFREP event streams (SPEC §5)
+ * @param limits     connection limits of the listener (README, "Operations")
  */
 public record NodeConfig(String host, int port, String region, String nodeId, List<String> stores, List<Path> trust,
                          Set<String> envs, Path cacheDir, Path flagsFile, String clientKey, String serverKey,
                          Duration pollInterval, Duration storeTimeout, Duration drainTimeout, CdnPolicy cdn,
-                         List<URI> cdnPurge, EventStreamConfig events) {
+                         List<URI> cdnPurge, EventStreamConfig events, ServerLimits limits) {
     public NodeConfig {
         stores = List.copyOf(stores);
         trust = List.copyOf(trust);
         envs = Set.copyOf(envs);
         cdnPurge = List.copyOf(cdnPurge);
         events = events == null ? EventStreamConfig.DEFAULT : events;
+        limits = limits == null ? ServerLimits.DEFAULT : limits;
+    }
+
+    /** A node with the default connection limits. */
+    public NodeConfig(String host, int port, String region, String nodeId, List<String> stores, List<Path> trust,
+                      Set<String> envs, Path cacheDir, Path flagsFile, String clientKey, String serverKey,
+                      Duration pollInterval, Duration storeTimeout, Duration drainTimeout, CdnPolicy cdn,
+                      List<URI> cdnPurge, EventStreamConfig events) {
+        this(host, port, region, nodeId, stores, trust, envs, cacheDir, flagsFile, clientKey, serverKey, pollInterval,
+                storeTimeout, drainTimeout, cdn, cdnPurge, events, ServerLimits.DEFAULT);
     }
 
     /** A node that purges no CDN, with the default event streams. */
@@ -41,17 +53,22 @@ public record NodeConfig(String host, int port, String region, String nodeId, Li
                       Set<String> envs, Path cacheDir, Path flagsFile, String clientKey, String serverKey,
                       Duration pollInterval, Duration storeTimeout, Duration drainTimeout, CdnPolicy cdn) {
         this(host, port, region, nodeId, stores, trust, envs, cacheDir, flagsFile, clientKey, serverKey, pollInterval,
-                storeTimeout, drainTimeout, cdn, List.of(), EventStreamConfig.DEFAULT);
+                storeTimeout, drainTimeout, cdn, List.of(), EventStreamConfig.DEFAULT, ServerLimits.DEFAULT);
     }
 
     public NodeConfig withCdnPurge(List<URI> pops) {
         return new NodeConfig(host, port, region, nodeId, stores, trust, envs, cacheDir, flagsFile, clientKey, serverKey, pollInterval,
-                storeTimeout, drainTimeout, cdn, pops, events);
+                storeTimeout, drainTimeout, cdn, pops, events, limits);
     }
 
     public NodeConfig withEvents(EventStreamConfig e) {
         return new NodeConfig(host, port, region, nodeId, stores, trust, envs, cacheDir, flagsFile, clientKey, serverKey, pollInterval,
-                storeTimeout, drainTimeout, cdn, cdnPurge, e);
+                storeTimeout, drainTimeout, cdn, cdnPurge, e, limits);
+    }
+
+    public NodeConfig withLimits(ServerLimits l) {
+        return new NodeConfig(host, port, region, nodeId, stores, trust, envs, cacheDir, flagsFile, clientKey, serverKey, pollInterval,
+                storeTimeout, drainTimeout, cdn, cdnPurge, events, l);
     }
 
     /** The GDN-Served-By value: region and node id. */

@@ -113,8 +113,8 @@ class BadInputTest {
 
     @Test
     void errorsHelidonAnswersBeforeRoutingAreJsonToo() {
-        // a context too long for a request line (the limit of the cacheable GET)
-        Resp longUrl = f.get(node, "/gdn/v1/evaluate/" + f.clientKey + "/" + CacheableGetTest.b64("{\"pad\":\"" + "x".repeat(6000) + "\"}"));
+        // a context too long for a request line (over the 8 KiB limit, which bounds the cacheable GET)
+        Resp longUrl = f.get(node, "/gdn/v1/evaluate/" + f.clientKey + "/" + CacheableGetTest.b64("{\"pad\":\"" + "x".repeat(7000) + "\"}"));
         assertJsonError(414, null, longUrl);
         assertJsonError(404, null, f.get(node, "/no/such/route"));
         assertStillServes();

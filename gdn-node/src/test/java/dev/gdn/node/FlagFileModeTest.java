@@ -115,6 +115,24 @@ class FlagFileModeTest {
     }
 
     @Test
+    void aRejectedEditIsVisibleInHealthAndMetricsUntilAGoodOne() throws Exception {
+        GdnNode node = f.startFileNode(flags, null, null);
+        Files.writeString(flags, "{\"flags\": {\"x\": {\"state\": \"ON\", \"variants\": {}}}");
+        await("the broken edit reported", () -> "DEGRADED".equals(f.get(node, "/health/ready").jsonObject().get("status")));
+        Resp ready = f.get(node, "/health/ready");
+        assertEquals(200, ready.status(), "still serving v1: ready, degraded");
+        String why = (String) ready.jsonObject().get("degraded");
+        assertTrue(why.startsWith("last reload failed at ") && why.contains("edit rejected"), why);
+        assertEquals(List.of("gdn_reload_failed{source=\"flag-file\"} 1.0"), f.metric(node, "gdn_reload_failed"));
+        assertEquals(List.of("gdn_reload_failures_total{source=\"flag-file\"} 1.0"), f.metric(node, "gdn_reload_failures_total"));
+
+        Files.writeString(flags, NodeFixture.flags(2));
+        await("v2 served and the failure cleared", () -> "READY".equals(f.get(node, "/health/ready").jsonObject().get("status")));
+        assertEquals(2, f.servedVersion(node));
+        assertEquals(List.of("gdn_reload_failed{source=\"flag-file\"} 0.0"), f.metric(node, "gdn_reload_failed"));
+    }
+
+    @Test
     void configuredKeysAreRequired() throws Exception {
         GdnNode node = f.startFileNode(flags, "dev-client-key", "dev-server-key");
         Resp missing = bulk(node);

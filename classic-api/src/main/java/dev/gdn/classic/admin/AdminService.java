@@ -1,6 +1,8 @@
 package dev.gdn.classic.admin;
 
 import dev.gdn.classic.db.AdminRepository;
+import dev.gdn.node.http.RequestBodies;
+import io.helidon.webserver.CloseConnectionException;
 import dev.gdn.classic.db.ConflictException;
 import dev.gdn.classic.db.DatabaseUnavailableException;
 import dev.gdn.classic.db.NotFoundException;
@@ -21,8 +23,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -100,6 +100,11 @@ public final class AdminService implements HttpService {
             } catch (DatabaseUnavailableException e) {
                 res.header(HeaderNames.RETRY_AFTER, "5");
                 send(res, 503, error(e.getMessage() + "; evaluations continue from the versions loaded before"));
+            } catch (RequestBodies.MalformedBody e) {
+                send(res, 400, error(e.getMessage()));
+                throw new CloseConnectionException("request body framing broken: the connection cannot carry another request");
+            } catch (CloseConnectionException e) {
+                throw e; // the client is gone: nothing to answer, nothing to log
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "admin request failed: " + req.prologue(), e);
                 send(res, 500, error("internal error: " + e.getClass().getSimpleName()));
@@ -296,15 +301,11 @@ public final class AdminService implements HttpService {
         if (req.headers().contentLength().orElse(0) > max) {
             throw new BadRequest("body larger than " + max + " bytes");
         }
-        try (InputStream in = req.content().inputStream()) {
-            byte[] b = in.readNBytes(max + 1);
-            if (b.length > max) {
-                throw new BadRequest("body larger than " + max + " bytes");
-            }
-            return b;
-        } catch (IOException e) {
-            throw new BadRequest("cannot read the body: " + e.getMessage());
+        byte[] b = RequestBodies.read(req, max + 1);
+        if (b.length > max) {
+            throw new BadRequest("body larger than " + max + " bytes");
         }
+        return b;
     }
 
     @SuppressWarnings("unchecked")

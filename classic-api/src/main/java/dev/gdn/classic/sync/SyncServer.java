@@ -3,7 +3,7 @@ package dev.gdn.classic.sync;
 import dev.gdn.node.http.MetricsService;
 import dev.gdn.ruleset.json.JsonWriter;
 import io.helidon.http.HeaderNames;
-import io.helidon.webserver.WebServer;
+import dev.gdn.node.server.GdnServer;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -18,21 +18,18 @@ import java.util.Map;
  * leader and for a healthy standby alike, the body says which, and which stores are failing).
  */
 public final class SyncServer implements AutoCloseable {
-    private final WebServer server;
+    private final GdnServer server;
 
-    private SyncServer(WebServer server) {
+    private SyncServer(GdnServer server) {
         this.server = server;
     }
 
     public static SyncServer start(String host, int port, SyncDaemon daemon, PrometheusMeterRegistry meters) {
-        WebServer server = WebServer.builder()
+        GdnServer server = GdnServer.builder("sync")
                 .host(host)
                 .port(port)
-                .connectionOptions(o -> o.tcpNoDelay(true))
-                .routing(r -> r
-                        .register(new HealthRoutes(daemon))
-                        .register(new MetricsService(meters)))
-                .build()
+                .meters(meters)
+                .service(new HealthRoutes(daemon), new MetricsService(meters))
                 .start();
         return new SyncServer(server);
     }

@@ -16,6 +16,7 @@ import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -112,6 +113,11 @@ public final class EvaluationService implements HttpService {
                 handler.handle(req, res);
             } catch (HttpFailure f) {
                 sendFailure(req, res, f);
+                if (f.closeConnection) {
+                    throw new CloseConnectionException("request body framing broken: the connection cannot carry another request");
+                }
+            } catch (CloseConnectionException e) {
+                throw e; // the client is gone (or its framing broke): nothing to answer, nothing to log
             } catch (Exception | StackOverflowError e) {
                 LOG.log(Level.ERROR, "request failed: " + req.prologue(), e);
                 sendFailure(req, res, new HttpFailure(500, OfrepJson.errorDetails("internal error: " + e.getClass().getSimpleName())));
@@ -290,11 +296,10 @@ public final class EvaluationService implements HttpService {
         if (!req.content().hasEntity()) {
             body = new byte[0];
         } else {
-            try (InputStream in = req.content().inputStream()) {
-                // With a Content-Length, read exactly that (one small array); without, up to the limit.
-                body = in.readNBytes(length.isPresent() ? (int) length.getAsLong() + 1 : MAX_BODY_BYTES + 1);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            try {
+                body = RequestBodies.read(req, length.isPresent() ? (int) length.getAsLong() + 1 : MAX_BODY_BYTES + 1);
+            } catch (RequestBodies.MalformedBody e) {
+                throw new HttpFailure(400, OfrepJson.errorDetails(e.getMessage()), null, true);
             }
             if (body.length > MAX_BODY_BYTES) {
                 throw tooLarge();

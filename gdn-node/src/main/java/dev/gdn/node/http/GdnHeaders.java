@@ -13,7 +13,7 @@ public final class GdnHeaders {
     public static final HeaderName X_API_KEY = HeaderNames.create("X-API-Key");
 
     static final String ALLOW_HEADERS = "Authorization, X-API-Key, Content-Type, If-None-Match, GDN-Ruleset-Version";
-    static final String EXPOSE_HEADERS = "ETag, Retry-After, GDN-Ruleset-Version, GDN-Served-By";
+    public static final String EXPOSE_HEADERS = "ETag, Retry-After, GDN-Ruleset-Version, GDN-Served-By";
     static final String ALLOW_METHODS = "GET, POST, OPTIONS";
     /** Chromium caches a preflight for at most 2 h (and only 5 s without this header). */
     static final String PREFLIGHT_MAX_AGE = "7200";

@@ -35,6 +35,7 @@ public final class FlagFileLoader implements AutoCloseable {
     private final List<ApiKeyHash> keys;
     private final RulesetRegistry registry;
     private final Clock clock;
+    private final ReloadStatus status;
     private final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("gdn-flag-file-watch").daemon().factory());
     private long version;
@@ -42,8 +43,10 @@ public final class FlagFileLoader implements AutoCloseable {
     private byte[] lastContent;
 
     /** @param clientKey, serverKey the only keys accepted; both null means no key is needed */
-    public FlagFileLoader(Path file, String clientKey, String serverKey, RulesetRegistry registry, Clock clock) {
+    public FlagFileLoader(Path file, String clientKey, String serverKey, RulesetRegistry registry, Clock clock,
+                          ReloadStatus status) {
         this.file = file;
+        this.status = status;
         this.registry = registry;
         this.clock = clock;
         List<ApiKeyHash> k = new ArrayList<>();
@@ -73,10 +76,13 @@ public final class FlagFileLoader implements AutoCloseable {
     }
 
     private synchronized void load(byte[] content, FlagSet flags) {
-        version++;
-        Ruleset r = flags.toRuleset(ENVIRONMENT, version, clock.millis(), keys);
+        // the version counts applied rulesets only: it moves once the new one is installed
+        long next = version + 1;
+        Ruleset r = flags.toRuleset(ENVIRONMENT, next, clock.millis(), keys);
         registry.install(LoadedRuleset.of(CompiledRuleset.of(r), null, file.toString(), clock.instant()));
+        version = next;
         lastContent = content;
+        status.applied();
         if (!flags.warnings().isEmpty()) {
             // SPEC §1: a flag warning leaves the file valid; say which flags evaluate as flagd does (and /metrics counts them)
             StringBuilder lines = new StringBuilder();
@@ -86,7 +92,25 @@ public final class FlagFileLoader implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs on the watcher's schedule, so nothing may escape it: a scheduled task that throws is never run again,
+     * and every later edit would be ignored while health still said READY.
+     */
     private void checkForChange() {
+        try {
+            reloadIfChanged();
+        } catch (Throwable e) {
+            // StackOverflowError, OutOfMemoryError, a bug: one line, the old version keeps serving, the watcher goes on
+            reject("cannot reload (" + e + ")");
+        }
+    }
+
+    private void reject(String why) {
+        LOG.log(Level.WARNING, file + ": " + why + "; still serving v" + version);
+        status.failed(why);
+    }
+
+    private void reloadIfChanged() {
         try {
             FileTime modified = Files.getLastModifiedTime(file);
             if (modified.equals(lastModified)) {
@@ -95,17 +119,18 @@ public final class FlagFileLoader implements AutoCloseable {
             lastModified = modified;
             byte[] content = Files.readAllBytes(file);
             if (Arrays.equals(content, lastContent)) {
+                status.applied(); // the file is back to the version served
                 return;
             }
             try {
                 load(content, FlagdCompiler.compile(content));
             } catch (FlagFileException e) {
-                LOG.log(Level.WARNING, "{0}: edit rejected, still serving v{1}: {2}", file, version, e.getMessage());
+                reject("edit rejected: " + e.getMessage());
             }
         } catch (NoSuchFileException e) {
-            LOG.log(Level.WARNING, "{0}: file is gone; still serving v{1}", file, version);
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "{0}: cannot reload ({1}); still serving v{2}", file, e.toString(), version);
+            reject("file is gone");
+        } catch (IOException e) {
+            reject("cannot reload (" + e + ")");
         }
     }
 

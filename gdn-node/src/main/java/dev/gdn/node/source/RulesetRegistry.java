@@ -84,8 +84,9 @@ public final class RulesetRegistry implements RulesetSource {
             for (Consumer<LoadedRuleset> l : listeners) {
                 try {
                     l.accept(r);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.ERROR, "ruleset listener failed", e);
+                } catch (RuntimeException | StackOverflowError e) {
+                    // the version is swapped in already: a failing listener (metrics, CDN purge) must not undo the reload
+                    LOG.log(Level.ERROR, "ruleset listener failed after v" + r.version() + " was installed: " + e);
                 }
             }
         }

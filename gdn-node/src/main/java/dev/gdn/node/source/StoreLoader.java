@@ -24,9 +24,11 @@ public final class StoreLoader implements AutoCloseable {
     private final RulesetRegistry registry;
     private final Set<String> configuredEnvironments;
     private final Set<String> cachedEnvironments = new HashSet<>();
+    private final ReloadStatus status;
 
     public StoreLoader(List<ObjectStore> stores, TrustedKeys trusted, FetcherConfig config, DiskCache cache,
-                       MeterRegistry meters, Clock clock, RulesetRegistry registry, OpenTelemetry otel) {
+                       MeterRegistry meters, Clock clock, RulesetRegistry registry, OpenTelemetry otel, ReloadStatus status) {
+        this.status = status;
         this.fetcher = new Fetcher(stores, trusted, config, meters, clock, otel);
         this.cache = cache;
         this.registry = registry;
@@ -41,7 +43,17 @@ public final class StoreLoader implements AutoCloseable {
             }
         }
         fetcher.addListener(r -> {
-            install(r);
+            // a verified ruleset this node cannot compile (a bug, a StackOverflowError) must not stop the fetcher
+            // from delivering later ones; the previous version keeps serving and health says why
+            try {
+                install(r);
+                status.applied();
+            } catch (Throwable e) {
+                String why = r.environmentId() + " v" + r.ruleset().getVersion() + " from " + r.source() + " not applied (" + e + ")";
+                System.getLogger(StoreLoader.class.getName()).log(System.Logger.Level.WARNING, why);
+                status.failed(why);
+                return;
+            }
             if (this.cache != null) {
                 this.cache.store(r);
             }

@@ -1,5 +1,6 @@
 package dev.gdn.regions.world;
 
+import dev.gdn.node.server.GdnServer;
 import dev.gdn.regions.catalog.Region;
 import dev.gdn.regions.catalog.RegionCatalog;
 import dev.gdn.regions.catalog.RoundTrip;
@@ -14,7 +15,6 @@ import dev.gdn.ruleset.envelope.SigningKey;
 import dev.gdn.ruleset.files.AtomicFile;
 import dev.gdn.ruleset.json.JsonReader;
 import dev.gdn.ruleset.json.JsonWriter;
-import io.helidon.webserver.WebServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -91,7 +91,7 @@ public final class World implements AutoCloseable {
     private FileChannel lockChannel;
     private FileLock lock;
     private Links links;
-    private WebServer control;
+    private GdnServer control;
     private WorldStatus status;
     private String adminToken;
     private String s3Secret;
@@ -507,14 +507,10 @@ public final class World implements AutoCloseable {
                 }
             }
             status = new WorldStatus(this);
-            control = WebServer.builder()
+            control = GdnServer.builder("world-control")
                     .host(layout.control().getAddress().getHostAddress())
                     .port(layout.port())
-                    .connectionOptions(o -> o.tcpNoDelay(true))
-                    .routing(r -> r.register(new LinkControlService(links))
-                            .register(new PartControlService(this))
-                            .register(new StatusPage(status)))
-                    .build()
+                    .service(new LinkControlService(links), new PartControlService(this), new StatusPage(status))
                     .start();
         } catch (IOException e) {
             throw new WorldException(e.getMessage(), e);
