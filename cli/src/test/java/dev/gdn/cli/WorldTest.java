@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.gdn.ruleset.json.JsonReader;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,11 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,7 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WorldTest {
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).version(HttpClient.Version.HTTP_1_1).build();
     private Path tmp;
     private Path dir;
@@ -57,39 +53,14 @@ class WorldTest {
         this.tmp = tmp;
         dir = tmp.resolve("world");
         output = tmp.resolve("world-up.log");
-        for (int attempt = 0; ; attempt++) {
-            int port = 20000 + ThreadLocalRandom.current().nextInt(10000);
-            world = launch("world", "up", "--dir", dir.toString(), "--regions", "ams,iad", "--port", Integer.toString(port));
-            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-            while (!Files.exists(dir.resolve("world.json")) && world.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
-            if (Files.exists(dir.resolve("world.json"))) {
-                break;
-            }
-            String out = Files.readString(output);
-            if (!world.isAlive() && out.contains("is taken") && attempt < 2) {
-                continue; // a port another process holds: try another
-            }
-            world.destroy();
-            fail("the world did not come up within " + START_TIMEOUT.toSeconds() + " s:\n" + out);
-        }
+        world = WorldProcess.up(dir, output, "ams,iad");
         desc = json(Files.readAllBytes(dir.resolve("world.json")));
         regions = list(desc.get("regions"));
         clientKey = (String) desc.get("client_key");
     }
 
     private Process launch(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("--sun-misc-unsafe-memory-access") || a.startsWith("--enable-native-access")).toList());
-        cmd.addAll(List.of("-Xmx128m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "dev.gdn.cli.GdnCommand"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
-        // the surefire class path is a manifest-only jar far from cli/target/tools: say where S3Proxy is
-        pb.environment().put("GDN_S3PROXY_JAR", Path.of("target/tools/s3proxy.jar").toAbsolutePath().toString());
-        return pb.start();
+        return WorldProcess.launch(output, args);
     }
 
     @AfterAll
