@@ -42,6 +42,11 @@ import java.util.function.Function;
  *       asked before: one candidate when the first answers.</li>
  * </ul>
  *
+ * <p>A race never sits out a caller's deadline on hung attempts while a candidate it passed over could
+ * be asked: candidates {@link Admission#HOLD held} (an open breaker) are asked once the rest are used up and
+ * every attempt out has gone its hedge delay. Otherwise a fault that hangs the first candidates, met while
+ * the later ones' breakers are open or their one half-open probe is taken, leaves the race nothing to do.
+ *
  * <p>Cancelling an attempt's future must stop its work (see {@link InterruptibleTask}). The
  * {@link Referee} sees every decision and verdict, under the race's lock: keep it quick.
  */
@@ -53,7 +58,13 @@ public final class HedgedRace<C, T> {
         /** Ask it; the next candidate waits for its hedge delay or its failure. */
         START,
         /** Ask it and the next candidate at once (a probe that must not cost the caller a hedge delay). */
-        START_AND_NEXT
+        START_AND_NEXT,
+        /**
+         * Pass over it for now, but ask it as a last resort (see {@link Referee#lastResort}) when the race runs
+         * out of candidates with no answer coming: every attempt out has gone its hedge delay, or none is out.
+         * For a candidate that failed lately (an open breaker) but may well answer now.
+         */
+        HOLD
     }
 
     /** How one attempt ended. */
@@ -113,6 +124,10 @@ public final class HedgedRace<C, T> {
         /** {@code candidate}, a {@link Suspects suspect}, is asked together with the next candidate. */
         default void suspectAsked(C candidate) {
         }
+
+        /** {@code candidate}, {@link Admission#HOLD held}, is asked because nothing else is left to ask. */
+        default void lastResort(C candidate) {
+        }
     }
 
     /** A race with the neutral referee: every candidate is asked, no failure ends the race. */
@@ -129,6 +144,7 @@ public final class HedgedRace<C, T> {
     private final Suspects<C> suspects; // null: none kept
     private final CompletableFuture<Win<C, T>> result = new CompletableFuture<>();
     private final List<Attempt> inFlight = new ArrayList<>();
+    private final List<C> held = new ArrayList<>();
     private int next;
     private int running;
     private int launched;
@@ -212,6 +228,10 @@ public final class HedgedRace<C, T> {
             if (a == Admission.SKIP) {
                 continue;
             }
+            if (a == Admission.HOLD) {
+                held.add(c);
+                continue;
+            }
             if (a == Admission.START && suspects != null && suspects.contains(c)) {
                 a = Admission.START_AND_NEXT;
                 referee.suspectAsked(c);
@@ -224,8 +244,32 @@ public final class HedgedRace<C, T> {
             }
             return;
         }
-        if (running == 0 && !result.isDone()) {
+        if (result.isDone()) {
+            return;
+        }
+        if (!held.isEmpty() && noAnswerComing()) {
+            askHeld();
+        } else if (running == 0) {
             result.completeExceptionally(new NoAnswer());
+        }
+    }
+
+    /** Every attempt out has gone its hedge delay (vacuously when none is out): waiting adds nothing but time. */
+    private boolean noAnswerComing() {
+        long now = System.nanoTime();
+        return inFlight.stream().allMatch(a -> a.future.isDone() || a.overdue(now));
+    }
+
+    /**
+     * The candidates are used up: the held ones are asked, all at once. Each is one request, and only in a
+     * race that is otherwise lost; waiting for the hung attempts would cost the caller its deadline.
+     */
+    private void askHeld() {
+        List<C> ask = List.copyOf(held);
+        held.clear();
+        for (C c : ask) {
+            referee.lastResort(c);
+            start(c);
         }
     }
 
@@ -263,6 +307,9 @@ public final class HedgedRace<C, T> {
         if (!result.isDone() && launched == a.launch && next < candidates.size()) {
             referee.hedged(a.candidate);
             launchNext(true);
+        } else if (!result.isDone() && next >= candidates.size() && !held.isEmpty() && noAnswerComing()) {
+            referee.hedged(a.candidate);
+            askHeld();
         }
     }
 

@@ -345,4 +345,33 @@ class HedgedRaceTest {
         ExecutionException closed = assertThrows(ExecutionException.class, () -> InterruptibleTask.submit(threads, () -> "x").get());
         assertInstanceOf(IllegalStateException.class, closed.getCause());
     }
+
+    @Test
+    void aHeldCandidateIsNotAskedWhileAnotherCanStillAnswer() throws Exception {
+        HedgedRace.Win<String, String> w = race(List.of("a", "b", "c"), Map.of("a", c -> now("A"), "b", c -> now("B"), "c", c -> now("C")),
+                Map.of("a", HedgedRace.Admission.HOLD)).get();
+        assertEquals("b", w.candidate());
+        assertEquals(List.of("b"), List.copyOf(asked.keySet()));
+    }
+
+    @Test
+    void heldCandidatesAreAskedWhenTheOthersFailed() throws Exception {
+        CompletableFuture<HedgedRace.Win<String, String>> r = race(List.of("a", "b", "c"),
+                Map.of("a", c -> now("A"), "b", c -> CompletableFuture.failedFuture(new RuntimeException("refused")), "c", c -> now("C")),
+                Map.of("a", HedgedRace.Admission.HOLD, "c", HedgedRace.Admission.HOLD));
+        assertTrue(r.isDone(), "no wait: nothing was out");
+        assertEquals("a", r.get().candidate(), "the held ones are asked together; the first to answer wins");
+    }
+
+    @Test
+    void heldCandidatesAreAskedOnceEveryAttemptOutHasGoneItsHedgeDelay() throws Exception {
+        long t0 = System.nanoTime();
+        HedgedRace.Win<String, String> w = race(List.of("a", "b", "c"),
+                Map.of("a", HedgedRaceTest::hang, "b", HedgedRaceTest::hang, "c", c -> now("C")),
+                Map.of("c", HedgedRace.Admission.HOLD)).get(20, TimeUnit.SECONDS);
+        assertEquals("c", w.candidate(), "the race does not sit on its hung attempts while a held candidate is left");
+        assertTrue(ms(t0) >= 2 * HEDGE.toMillis(), "not before a and b (asked together by the hedge) went their hedge delay");
+        assertInstanceOf(HedgedRace.Overdue.class, verdict("a"));
+        assertInstanceOf(HedgedRace.Overdue.class, verdict("b"));
+    }
 }
