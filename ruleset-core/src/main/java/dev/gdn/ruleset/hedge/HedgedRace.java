@@ -43,8 +43,8 @@ import java.util.function.Function;
  * </ul>
  *
  * <p>A race never sits out a caller's deadline on hung attempts while a candidate it passed over could
- * be asked: candidates {@link Admission#HOLD held} (an open breaker) are asked once the rest are used up and
- * every attempt out has gone its hedge delay. Otherwise a fault that hangs the first candidates, met while
+ * be asked: candidates {@link Admission#HOLD held} (an open breaker) are asked, in order and hedged like the
+ * rest, once the rest are used up and every attempt out has gone its hedge delay (or none is out). Otherwise a fault that hangs the first candidates, met while
  * the later ones' breakers are open or their one half-open probe is taken, leaves the race nothing to do.
  *
  * <p>Cancelling an attempt's future must stop its work (see {@link InterruptibleTask}). The
@@ -136,7 +136,9 @@ public final class HedgedRace<C, T> {
         return run(candidates, attempt, hedgeDelay, timers, new Referee<>() { });
     }
 
+    /** In the order to ask them; the held ones are appended once the rest are used up (from {@link #firstHeld} on). */
     private final List<C> candidates;
+    private final int firstHeld;
     private final Function<C, CompletableFuture<T>> attempt;
     private final Function<C, Duration> hedgeDelay;
     private final ScheduledExecutorService timers;
@@ -152,7 +154,8 @@ public final class HedgedRace<C, T> {
 
     private HedgedRace(List<C> candidates, Function<C, CompletableFuture<T>> attempt, Function<C, Duration> hedgeDelay,
                        ScheduledExecutorService timers, Referee<C, T> referee, Suspects<C> suspects) {
-        this.candidates = List.copyOf(candidates);
+        this.candidates = new ArrayList<>(candidates);
+        this.firstHeld = candidates.size();
         this.attempt = Objects.requireNonNull(attempt, "attempt");
         this.hedgeDelay = Objects.requireNonNull(hedgeDelay, "hedgeDelay");
         this.timers = Objects.requireNonNull(timers, "timers");
@@ -223,8 +226,12 @@ public final class HedgedRace<C, T> {
     /** @param pair a hedge: the first candidate started is started together with the next */
     private synchronized void launchNext(boolean pair) {
         while (next < candidates.size() && !result.isDone()) {
+            boolean lastResort = next >= firstHeld;
             C c = candidates.get(next++);
-            Admission a = referee.admit(c);
+            Admission a = lastResort ? Admission.START : referee.admit(c);
+            if (lastResort) {
+                referee.lastResort(c);
+            }
             if (a == Admission.SKIP) {
                 continue;
             }
@@ -248,7 +255,7 @@ public final class HedgedRace<C, T> {
             return;
         }
         if (!held.isEmpty() && noAnswerComing()) {
-            askHeld();
+            askHeld(pair);
         } else if (running == 0) {
             result.completeExceptionally(new NoAnswer());
         }
@@ -261,16 +268,14 @@ public final class HedgedRace<C, T> {
     }
 
     /**
-     * The candidates are used up: the held ones are asked, all at once. Each is one request, and only in a
-     * race that is otherwise lost; waiting for the hung attempts would cost the caller its deadline.
+     * The candidates are used up: the held ones become the next candidates, asked in order as the rest
+     * were (the next two at a hedge, the next at a failure), so that a stalled world (every breaker open)
+     * gets a request or two per hedge delay from each call, not every endpoint at once.
      */
-    private void askHeld() {
-        List<C> ask = List.copyOf(held);
+    private void askHeld(boolean pair) {
+        candidates.addAll(held);
         held.clear();
-        for (C c : ask) {
-            referee.lastResort(c);
-            start(c);
-        }
+        launchNext(pair);
     }
 
     private void start(C c) {
@@ -309,7 +314,7 @@ public final class HedgedRace<C, T> {
             launchNext(true);
         } else if (!result.isDone() && next >= candidates.size() && !held.isEmpty() && noAnswerComing()) {
             referee.hedged(a.candidate);
-            askHeld();
+            askHeld(true);
         }
     }
 
