@@ -1,5 +1,6 @@
 package dev.gdn.client;
 
+import dev.gdn.client.policy.CallTrace;
 import java.time.Instant;
 import java.util.Map;
 
@@ -11,9 +12,26 @@ import java.util.Map;
  * @param tier     the tier that answered, "last-known-good", or null when nothing did
  * @param freshness how current the answer is
  * @param error    why no fresh answer was had (null when fresh)
+ * @param trace    what the call that produced this did, endpoint by endpoint ({@link CallTrace#NONE} when
+ *                 no call through the chain was made: local evaluation)
  */
 public record Evaluations(Map<String, FlagEvaluation> flags, Map<String, Object> metadata, long version, String servedBy,
-                          String tier, Freshness freshness, String error, Instant receivedAt) {
+                          String tier, Freshness freshness, String error, Instant receivedAt, CallTrace trace) {
+    public Evaluations {
+        trace = trace == null ? CallTrace.NONE : trace;
+    }
+
+    /** Without a trace. */
+    public Evaluations(Map<String, FlagEvaluation> flags, Map<String, Object> metadata, long version, String servedBy,
+                       String tier, Freshness freshness, String error, Instant receivedAt) {
+        this(flags, metadata, version, servedBy, tier, freshness, error, receivedAt, CallTrace.NONE);
+    }
+
+    /** The same answer, as this call's: with its trace. */
+    public Evaluations withTrace(CallTrace t) {
+        return new Evaluations(flags, metadata, version, servedBy, tier, freshness, error, receivedAt, t);
+    }
+
     public enum Freshness {
         /** From a tier, now (including a 304 confirming the cached answer). */
         FRESH,
@@ -25,6 +43,10 @@ public record Evaluations(Map<String, FlagEvaluation> flags, Map<String, Object>
 
     public static Evaluations none(String error) {
         return new Evaluations(Map.of(), Map.of(), 0, null, null, Freshness.NONE, error, Instant.now());
+    }
+
+    public static Evaluations none(String error, CallTrace trace) {
+        return new Evaluations(Map.of(), Map.of(), 0, null, null, Freshness.NONE, error, Instant.now(), trace);
     }
 
     public FlagEvaluation flag(String key) {

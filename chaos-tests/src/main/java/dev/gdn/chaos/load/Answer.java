@@ -1,6 +1,7 @@
 package dev.gdn.chaos.load;
 
 import dev.gdn.client.FlagEvaluation;
+import dev.gdn.client.policy.CallTrace;
 import java.util.Map;
 
 /**
@@ -16,10 +17,23 @@ import java.util.Map;
  * @param servedBy        the server's GDN-Served-By, when known
  * @param flags           every flag of the answer, by key (empty when unanswered)
  * @param error           why no fresh answer was had (null when fresh)
+ * @param trace           the failover library's account of the call, endpoint by endpoint ({@link CallTrace#NONE}
+ *                        for the plain clients)
  */
 public record Answer(long startedAtMillis, long latencyNanos, String region, ClientKind kind, String session,
                      Map<String, Object> context, ServingTier tier, boolean fresh, long version, String servedBy,
-                     Map<String, FlagEvaluation> flags, String error) {
+                     Map<String, FlagEvaluation> flags, String error, CallTrace trace) {
+    public Answer {
+        trace = trace == null ? CallTrace.NONE : trace;
+    }
+
+    /** Without a trace (a plain client's answer). */
+    public Answer(long startedAtMillis, long latencyNanos, String region, ClientKind kind, String session,
+                  Map<String, Object> context, ServingTier tier, boolean fresh, long version, String servedBy,
+                  Map<String, FlagEvaluation> flags, String error) {
+        this(startedAtMillis, latencyNanos, region, kind, session, context, tier, fresh, version, servedBy, flags, error, CallTrace.NONE);
+    }
+
     public boolean answered() {
         return tier != null;
     }

@@ -95,11 +95,11 @@ public final class Load implements AutoCloseable {
                 long took = System.nanoTime() - t0;
                 sink.accept(switch (e.freshness()) {
                     case FRESH -> new Answer(startedAt, took, region, ClientKind.LIBRARY, id, context,
-                            DefaultChain.servingTier(e.tier()), true, e.version(), e.servedBy(), e.flags(), null);
+                            DefaultChain.servingTier(e.tier()), true, e.version(), e.servedBy(), e.flags(), null, e.trace());
                     case STALE -> new Answer(startedAt, took, region, ClientKind.LIBRARY, id, context, ServingTier.LOCAL_CACHE,
-                            false, e.version(), e.servedBy(), e.flags(), e.error());
+                            false, e.version(), e.servedBy(), e.flags(), e.error(), e.trace());
                     case NONE -> new Answer(startedAt, took, region, ClientKind.LIBRARY, id, context, null, false, 0, null,
-                            Map.of(), e.error());
+                            Map.of(), e.error(), e.trace());
                 });
                 think(plan.libraryThink().toMillis());
             }

@@ -11,12 +11,13 @@ import java.util.Map;
  *
  * @param recoverySeconds seconds from the heal until every region was back to steady state for good
  *                        (null: not within the run)
+ * @param slowCalls       the failover library's slowest calls, with their traces, by start time
  * @param error           why the drill could not run at all (null when it ran)
  */
 public record DrillResult(String name, String title, String description, Instant startedAt, long faultAtMillis, long healAtMillis,
                           long endedAtMillis, List<String> regions, Totals totals, Map<ClientKind, Totals> byKind, Latency latency,
                           Double recoverySeconds, List<CheckResult> checks, List<BadAnswer> firstBad, List<SecondSample> seconds,
-                          List<DrillEvent> events, String error) {
+                          List<DrillEvent> events, List<SlowCall> slowCalls, String error) {
     public DrillResult {
         regions = List.copyOf(regions);
         byKind = Map.copyOf(byKind);
@@ -24,6 +25,7 @@ public record DrillResult(String name, String title, String description, Instant
         firstBad = List.copyOf(firstBad);
         seconds = List.copyOf(seconds);
         events = List.copyOf(events);
+        slowCalls = List.copyOf(slowCalls);
     }
 
     public boolean passed() {
@@ -41,13 +43,13 @@ public record DrillResult(String name, String title, String description, Instant
     /** The same result with these checks. */
     public DrillResult withChecks(List<CheckResult> newChecks) {
         return new DrillResult(name, title, description, startedAt, faultAtMillis, healAtMillis, endedAtMillis, regions, totals, byKind,
-                latency, recoverySeconds, newChecks, firstBad, seconds, events, error);
+                latency, recoverySeconds, newChecks, firstBad, seconds, events, slowCalls, error);
     }
 
     /** A drill that could not run, with why. */
     public static DrillResult notRun(String name, String title, String description, Instant at, String error) {
         return new DrillResult(name, title, description, at, 0, 0, 0, List.of(), Totals.ZERO, Map.of(),
                 new Latency(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                        Double.NaN, Double.NaN), null, List.of(), List.of(), List.of(), List.of(), error);
+                        Double.NaN, Double.NaN), null, List.of(), List.of(), List.of(), List.of(), List.of(), error);
     }
 }

@@ -2,6 +2,7 @@ package dev.gdn.chaos.report;
 
 import dev.gdn.chaos.load.ClientKind;
 import dev.gdn.chaos.load.ServingTier;
+import dev.gdn.client.policy.CallTrace;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -114,8 +115,40 @@ public final class HtmlReport {
             }
             h.append("</table>\n");
         }
+        h.append(slowCalls(r));
         h.append("</section>\n");
         return h.toString();
+    }
+
+    /** The library's slowest calls, each with the client's trace: one line per endpoint it decided about. */
+    private static String slowCalls(DrillResult r) {
+        if (r.slowCalls().isEmpty()) {
+            return "";
+        }
+        StringBuilder h = new StringBuilder("<h3>Slowest failover library calls</h3>\n<p class=muted>The ")
+                .append(Observations.KEEP_SLOWEST).append(" slowest calls and every call of a second or more. Each trace line: when the ")
+                .append("endpoint was asked or skipped (from the call's start), how, and how it ended. A hung tier shows as ")
+                .append("<i>hung_cancelled</i> at its hedge delay, a skipped one as <i>skipped_…</i>; a stalled machine as attempts ")
+                .append("started or ended late.</p>\n<table><tr><th class=num>at</th><th>region</th><th>session</th><th class=num>took</th>")
+                .append("<th>answered by</th><th>trace</th></tr>\n");
+        for (SlowCall c : r.slowCalls()) {
+            StringBuilder trace = new StringBuilder();
+            for (CallTrace.Attempt a : c.trace().attempts()) {
+                trace.append(String.format(Locale.ROOT, "+%.0f ms %s: %s, %s", a.startedAfter().toNanos() / 1e6, esc(a.endpoint()),
+                        a.asked().name().toLowerCase(Locale.ROOT), a.outcome().name().toLowerCase(Locale.ROOT)));
+                if (a.asked() != CallTrace.Asked.NO) {
+                    trace.append(String.format(Locale.ROOT, " after %.0f ms", a.took().toNanos() / 1e6));
+                }
+                if (a.detail() != null) {
+                    trace.append(" (").append(esc(a.detail())).append(')');
+                }
+                trace.append("<br>");
+            }
+            h.append(String.format(Locale.ROOT, "<tr><td class=num>%.2f s</td><td>%s</td><td class=mono>%s</td><td class=num>%.0f ms</td>"
+                    + "<td>%s</td><td class=mono>%s</td></tr>%n", c.atMillis() / 1000.0, esc(c.region()), esc(c.session()), c.tookMs(),
+                    esc(c.tier()) + (c.error() == null ? "" : "<br><span class=muted>" + esc(c.error()) + "</span>"), trace));
+        }
+        return h.append("</table>\n").toString();
     }
 
     private static String figures(DrillResult r) {

@@ -2,6 +2,7 @@ package dev.gdn.chaos.report;
 
 import dev.gdn.chaos.load.ClientKind;
 import dev.gdn.chaos.load.ServingTier;
+import dev.gdn.client.policy.CallTrace;
 import dev.gdn.ruleset.json.JsonWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,7 +12,8 @@ import java.util.Map;
 /**
  * {@code report.json}: per drill the verdict, the counts, the latency figures (milliseconds; null where
  * a window had no calls), the recovery time, every check, the first bad answers, the events and the
- * per-second samples the charts are drawn from.
+ * per-second samples the charts are drawn from, and the failover library's slowest calls with the
+ * client's trace of each (which endpoints it asked or skipped, when, how each ended).
  */
 public final class JsonReport {
     private JsonReport() {
@@ -93,6 +95,7 @@ public final class JsonReport {
             events.add(new LinkedHashMap<>(Map.of("at_s", e.atMillis() / 1000.0, "text", e.text())));
         }
         m.put("events", events);
+        m.put("slow_calls", r.slowCalls().stream().map(JsonReport::slowCall).toList());
         List<Object> seconds = new ArrayList<>();
         for (SecondSample s : r.seconds()) {
             Map<String, Object> x = new LinkedHashMap<>();
@@ -114,6 +117,29 @@ public final class JsonReport {
         }
         m.put("seconds", seconds);
         return m;
+    }
+
+    private static Map<String, Object> slowCall(SlowCall c) {
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("at_s", c.atMillis() / 1000.0);
+        x.put("region", c.region());
+        x.put("session", c.session());
+        x.put("took_ms", ms(c.tookMs()));
+        x.put("tier", c.tier());
+        x.put("error", c.error());
+        List<Object> attempts = new ArrayList<>();
+        for (CallTrace.Attempt a : c.trace().attempts()) {
+            Map<String, Object> y = new LinkedHashMap<>();
+            y.put("endpoint", a.endpoint());
+            y.put("started_after_ms", ms(a.startedAfter().toNanos() / 1e6));
+            y.put("asked", a.asked().name().toLowerCase(java.util.Locale.ROOT));
+            y.put("outcome", a.outcome().name().toLowerCase(java.util.Locale.ROOT));
+            y.put("took_ms", ms(a.took().toNanos() / 1e6));
+            y.put("detail", a.detail());
+            attempts.add(y);
+        }
+        x.put("attempts", attempts);
+        return x;
     }
 
     /** Milliseconds to 0.01, or null for NaN. */

@@ -24,6 +24,10 @@ import org.HdrHistogram.Histogram;
 public final class Observations {
     /** How many bad answers of each kind the report keeps. */
     static final int KEEP_BAD = 10;
+    /** The report keeps the library's slowest calls, and every call at least this slow (up to {@link #KEEP_SLOW_MAX}). */
+    static final int KEEP_SLOWEST = 10;
+    static final long SLOW_NANOS = 1_000_000_000L;
+    static final int KEEP_SLOW_MAX = 100;
 
     private final long t0;
     private final List<String> regions;
@@ -42,6 +46,9 @@ public final class Observations {
     private int latencies;
     private final Map<String, List<BadAnswer>> bad = new LinkedHashMap<>();
     private final List<DrillEvent> events = new ArrayList<>();
+    /** The slowest library calls so far, fastest first (a min-heap), and the ones over a second beyond those. */
+    private final java.util.PriorityQueue<Answer> slowest = new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(Answer::latencyNanos));
+    private final List<Answer> overASecond = new ArrayList<>();
     private long maxAnyVersion;
 
     /** Per-second counters. */
@@ -150,6 +157,7 @@ public final class Observations {
             }
             latencyAt[latencies] = at;
             latencyMicros[latencies++] = micros;
+            keepIfSlow(a);
         }
         switch (c.verdict()) {
             case AnswerChecker.Verdict.Correct ok -> {
@@ -172,6 +180,25 @@ public final class Observations {
             b.wrong++;
             keep("no regression", c, "version " + a.version() + " after the session had seen " + c.regressedFrom());
         }
+    }
+
+    private void keepIfSlow(Answer a) {
+        slowest.add(a);
+        if (slowest.size() > KEEP_SLOWEST) {
+            Answer dropped = slowest.poll();
+            if (dropped.latencyNanos() >= SLOW_NANOS && overASecond.size() < KEEP_SLOW_MAX) {
+                overASecond.add(dropped);
+            }
+        }
+    }
+
+    /** The calls {@link #keepIfSlow} kept, by start time. */
+    List<SlowCall> slowCalls() {
+        return java.util.stream.Stream.concat(slowest.stream(), overASecond.stream())
+                .sorted(java.util.Comparator.comparingLong(Answer::startedAtMillis))
+                .map(a -> new SlowCall(a.startedAtMillis() - t0, a.region(), a.session(), a.latencyNanos() / 1e6,
+                        a.tier() == null ? "-" : a.tier().label(), a.error(), a.trace()))
+                .toList();
     }
 
     private void keep(String check, AnswerChecker.Checked c, String problem) {
@@ -241,7 +268,7 @@ public final class Observations {
             ev = List.copyOf(events);
         }
         return new DrillResult(name, title, description, Instant.ofEpochMilli(t0), fault, heal, end, regions, totals(), byKind(),
-                latency, recovery(samples, regions, fault, heal, end, latency), checks, firstBad, samples, ev, null);
+                latency, recovery(samples, regions, fault, heal, end, latency), checks, firstBad, samples, ev, slowCalls(), null);
     }
 
     Latency latency(long fault, long heal, long end) {

@@ -51,6 +51,14 @@ import java.util.stream.IntStream;
  * region's CDN POP and node behind one black-holed link) waits one hedge delay, not two. While no
  * attempt goes its hedge delay, a call still asks exactly one endpoint.
  *
+ * <p>An open breaker (or a half-open one whose single probe another call holds) defers an endpoint, it
+ * does not rule it out: when the rest of the chain is used up and every attempt out has gone its hedge
+ * delay, the deferred endpoints are asked as a last resort ({@link HedgedRace.Admission#HOLD}), without
+ * a verdict on their breakers. Otherwise a blackhole met while the later tiers' breakers were open (a
+ * fresh world's warm-up opens them) leaves the call waiting on hung attempts until its deadline.
+ *
+ * <p>Every call keeps a {@link CallTrace} of its endpoints, on its {@link Result} or its failure.
+ *
  * <p>A slow answer that still wins is not held against its tier either (so Resilience4j's slow-call
  * rate is not used): the alternatives were slower still, and skipping the tier would only move calls
  * to them, or, were every tier slow, open every breaker and serve nothing fresh.
@@ -61,8 +69,8 @@ public final class FailoverPolicy implements AutoCloseable {
         public static final BreakerSettings DEFAULT = new BreakerSettings(50, 20, 5, Duration.ofSeconds(5));
     }
 
-    /** A good answer and which endpoint gave it. */
-    public record Result<T>(T value, Endpoint servedBy, List<String> notes) {
+    /** A good answer, which endpoint gave it, and what the call did on the way. */
+    public record Result<T>(T value, Endpoint servedBy, List<String> notes, CallTrace trace) {
     }
 
     private final List<Endpoint> endpoints = new ArrayList<>();
@@ -132,7 +140,7 @@ public final class FailoverPolicy implements AutoCloseable {
      *         {@link AllTiersFailed}, or a {@link TimeoutException} at the deadline
      */
     public <T> CompletableFuture<Result<T>> execute(Function<Endpoint, CompletableFuture<T>> attempt) {
-        Call<T> call = new Call<>();
+        Call<T> call = new Call<>(System.nanoTime());
         CompletableFuture<HedgedRace.Win<Integer, T>> race = HedgedRace.run(indexes, i -> guarded(endpoints.get(i), attempt),
                 this::hedgeDelay, timers, call, suspects);
         race.orTimeout(deadline.toNanos(), TimeUnit.NANOSECONDS);
@@ -141,10 +149,15 @@ public final class FailoverPolicy implements AutoCloseable {
                 if (win.candidate() != 0) {
                     metrics.failover(endpoints.get(win.candidate()));
                 }
-                return new Result<>(win.value(), endpoints.get(win.candidate()), call.notes());
+                return new Result<>(win.value(), endpoints.get(win.candidate()), call.notes(), call.trace());
             }
             Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-            throw new CompletionException(cause instanceof HedgedRace.NoAnswer ? new AllTiersFailed("no tier answered", call.notes()) : cause);
+            if (cause instanceof HedgedRace.NoAnswer) {
+                cause = new AllTiersFailed("no tier answered", call.notes(), call.trace());
+            } else if (cause instanceof TimeoutException) {
+                cause = new DeadlinePassed(deadline, call.trace());
+            }
+            throw new CompletionException(cause);
         });
     }
 
@@ -162,6 +175,28 @@ public final class FailoverPolicy implements AutoCloseable {
     /** The breakers' side of one call's race (endpoints by index in chain order), and its notes for diagnostics. */
     private final class Call<T> implements HedgedRace.Referee<Integer, T> {
         private final List<String> notes = new ArrayList<>();
+        private final long startNanos;
+        /** By endpoint index, in the order decided (each endpoint is decided at most once per call). */
+        private final java.util.Map<Integer, Step> steps = new java.util.LinkedHashMap<>();
+
+        /** One endpoint's entry in the trace, filled in as the call goes. */
+        private static final class Step {
+            final long atNanos;
+            CallTrace.Asked asked;
+            CallTrace.Outcome outcome; // null: still out
+            long tookNanos;
+            String detail;
+
+            Step(long atNanos, CallTrace.Asked asked, CallTrace.Outcome outcome) {
+                this.atNanos = atNanos;
+                this.asked = asked;
+                this.outcome = outcome;
+            }
+        }
+
+        Call(long startNanos) {
+            this.startNanos = startNanos;
+        }
 
         synchronized List<String> notes() {
             return List.copyOf(notes);
@@ -171,6 +206,36 @@ public final class FailoverPolicy implements AutoCloseable {
             notes.add(n);
         }
 
+        private synchronized void step(int i, CallTrace.Asked asked, CallTrace.Outcome skipped) {
+            steps.put(i, new Step(System.nanoTime(), asked, skipped));
+        }
+
+        /** The trace as of now: attempts without a verdict yet are still out. */
+        synchronized CallTrace trace() {
+            long now = System.nanoTime();
+            List<CallTrace.Attempt> out = new ArrayList<>();
+            steps.forEach((i, s) -> out.add(new CallTrace.Attempt(endpoints.get(i).label(), Duration.ofNanos(s.atNanos - startNanos), s.asked,
+                    s.outcome == null ? CallTrace.Outcome.STILL_OUT : s.outcome,
+                    Duration.ofNanos(s.outcome == null ? now - s.atNanos : s.tookNanos), s.detail)));
+            return new CallTrace(out);
+        }
+
+        private synchronized boolean lastResortAsked(int i) {
+            Step s = steps.get(i);
+            return s != null && s.asked == CallTrace.Asked.LAST_RESORT;
+        }
+
+        private synchronized void ended(int i, CallTrace.Outcome outcome, long tookNanos, String detail) {
+            Step s = steps.get(i);
+            if (s != null) {
+                s.outcome = outcome;
+                s.tookNanos = tookNanos;
+                if (detail != null) {
+                    s.detail = detail;
+                }
+            }
+        }
+
         @Override
         public HedgedRace.Admission admit(Integer i) {
             Endpoint e = endpoints.get(i);
@@ -178,19 +243,25 @@ public final class FailoverPolicy implements AutoCloseable {
             if (s.coolingUntilNanos - System.nanoTime() > 0) {
                 note(e.label() + ": skipped (429, within Retry-After)");
                 metrics.attempt(e, ClientMetrics.AttemptOutcome.SKIPPED_RATE_LIMITED);
+                step(i, CallTrace.Asked.NO, CallTrace.Outcome.SKIPPED_RATE_LIMITED);
                 return HedgedRace.Admission.SKIP;
             }
             if (!s.breaker.tryAcquirePermission()) {
-                note(e.label() + ": skipped (circuit open)");
+                // Held, not dropped: asked as a last resort should the rest of the chain hang (see the class comment).
+                boolean halfOpen = s.breaker.getState() == CircuitBreaker.State.HALF_OPEN;
+                note(e.label() + (halfOpen ? ": skipped (circuit half-open, its probe taken)" : ": skipped (circuit open)"));
                 metrics.attempt(e, ClientMetrics.AttemptOutcome.SKIPPED_OPEN);
-                return HedgedRace.Admission.SKIP;
+                step(i, CallTrace.Asked.NO, halfOpen ? CallTrace.Outcome.SKIPPED_HALF_OPEN : CallTrace.Outcome.SKIPPED_BREAKER_OPEN);
+                return HedgedRace.Admission.HOLD;
             }
             if (s.breaker.getState() == CircuitBreaker.State.HALF_OPEN) {
                 // A probe of a tier that failed lately: the next endpoint races it from the start, so a
                 // tier still hung costs this call nothing.
                 note(e.label() + ": probed alongside the next");
+                step(i, CallTrace.Asked.HALF_OPEN_PROBE, null);
                 return HedgedRace.Admission.START_AND_NEXT;
             }
+            step(i, CallTrace.Asked.IN_TURN, null);
             return HedgedRace.Admission.START;
         }
 
@@ -205,6 +276,18 @@ public final class FailoverPolicy implements AutoCloseable {
         }
 
         @Override
+        public void lastResort(Integer i) {
+            note(endpoints.get(i).label() + ": asked as a last resort (the rest of the chain hung or failed)");
+            synchronized (this) {
+                Step skipped = steps.get(i);
+                step(i, CallTrace.Asked.LAST_RESORT, null);
+                if (skipped != null) { // why it was held, until a failure says more
+                    steps.get(i).detail = "held: " + skipped.outcome.name().toLowerCase(java.util.Locale.ROOT);
+                }
+            }
+        }
+
+        @Override
         public boolean endsRace(Integer i, Throwable failure) {
             return failure instanceof AttemptFailure.RejectedCredentials;
         }
@@ -214,6 +297,18 @@ public final class FailoverPolicy implements AutoCloseable {
             Endpoint e = endpoints.get(i);
             EndpointState s = states.get(i);
             long took = outcome.nanos();
+            ClientMetrics.AttemptOutcome verdict = verdict(outcome);
+            ended(i, switch (verdict) {
+                case ANSWERED -> CallTrace.Outcome.ANSWERED;
+                case OVERDUE -> CallTrace.Outcome.HUNG_CANCELLED;
+                case UNNEEDED -> CallTrace.Outcome.UNNEEDED;
+                default -> CallTrace.Outcome.FAILED;
+            }, took, outcome instanceof HedgedRace.Failed<T> f ? describe(f.cause()) : null);
+            if (lastResortAsked(i)) {
+                // Asked without its breaker's permission: the breaker keeps its own probe schedule.
+                metrics.attempt(e, verdict);
+                return;
+            }
             if (outcome instanceof HedgedRace.Answered<T>) {
                 s.breaker.onSuccess(took, TimeUnit.NANOSECONDS);
                 metrics.attempt(e, ClientMetrics.AttemptOutcome.ANSWERED);
@@ -238,6 +333,17 @@ public final class FailoverPolicy implements AutoCloseable {
                 note(e.label() + ": " + describe(cause) + " after " + TimeUnit.NANOSECONDS.toMillis(took) + " ms");
             }
         }
+    }
+
+    private static ClientMetrics.AttemptOutcome verdict(HedgedRace.Outcome<?> o) {
+        if (o instanceof HedgedRace.Answered<?>) {
+            return ClientMetrics.AttemptOutcome.ANSWERED;
+        } else if (o instanceof HedgedRace.Overdue<?>) {
+            return ClientMetrics.AttemptOutcome.OVERDUE;
+        } else if (o instanceof HedgedRace.Unneeded<?>) {
+            return ClientMetrics.AttemptOutcome.UNNEEDED;
+        }
+        return ClientMetrics.AttemptOutcome.FAILED;
     }
 
     private static String describe(Throwable t) {

@@ -6,6 +6,8 @@ import dev.gdn.client.Endpoint;
 import dev.gdn.client.Evaluations;
 import dev.gdn.client.TierKind;
 import dev.gdn.client.policy.AllTiersFailed;
+import dev.gdn.client.policy.CallTrace;
+import dev.gdn.client.policy.DeadlinePassed;
 import dev.gdn.client.policy.AttemptFailure;
 import dev.gdn.client.policy.FailoverPolicy;
 import dev.gdn.client.tracing.ClientTracing;
@@ -78,7 +80,8 @@ public final class RemoteEvaluator {
                     lastTier = result.servedBy().label();
                     lastServedBy = fresh.servedBy();
                     call.end(result.servedBy().label(), false);
-                    return remember(canonical, fresh);
+                    // (the cache keeps answers; the trace is this call's only)
+                    return remember(canonical, fresh).withTrace(result.trace());
                 })
                 .exceptionally(err -> {
                     call.end(String.valueOf(err.getMessage()), true);
@@ -90,12 +93,15 @@ public final class RemoteEvaluator {
                     String why = cause instanceof TimeoutException
                             ? "no tier answered within " + policy.deadline().toMillis() + " ms"
                             : cause instanceof AllTiersFailed ? cause.getMessage() : String.valueOf(cause);
+                    CallTrace trace = cause instanceof DeadlinePassed d ? d.trace()
+                            : cause instanceof AllTiersFailed f ? f.trace() : CallTrace.NONE;
                     Evaluations last = answers.getIfPresent(canonical);
                     Evaluations older = lagging.get();
                     if (older != null && (last == null || older.version() > last.version())) {
-                        return remember(canonical, older); // only lagging tiers answered: a real answer, if not the newest
+                        // only lagging tiers answered: a real answer, if not the newest
+                        return remember(canonical, older).withTrace(trace);
                     }
-                    return last != null ? stale(last, why) : Evaluations.none(why);
+                    return (last != null ? stale(last, why) : Evaluations.none(why)).withTrace(trace);
                 });
     }
 

@@ -366,4 +366,88 @@ class FailoverPolicyTest {
             assertEquals("CLOSED", p.status().get(1).breakerState(), "b, the hedge a beat, was not needed: not judged");
         }
     }
+
+    /** Opens c's breaker, leaving a's and b's closed: a and b answer 429 with no wait (which their breakers do not count), c fails. */
+    static void openOnlyC(FailoverPolicy p) throws InterruptedException {
+        Function<Endpoint, CompletableFuture<String>> warmUp = script(Map.of(
+                "a", e -> fail(new AttemptFailure.RateLimited(Duration.ZERO, "HTTP 429")),
+                "b", e -> fail(new AttemptFailure.RateLimited(Duration.ZERO, "HTTP 429")),
+                "c", e -> fail(new AttemptFailure("HTTP 503"))), new ConcurrentHashMap<>());
+        for (int i = 0; i < 4; i++) {
+            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> p.execute(warmUp).get());
+            assertInstanceOf(AllTiersFailed.class, e.getCause());
+        }
+        assertEquals(List.of("CLOSED", "CLOSED", "OPEN"), p.status().stream().map(EndpointStatus::breakerState).toList());
+    }
+
+    static CallTrace.Attempt traced(CallTrace t, String tier) {
+        return t.attempts().stream().filter(a -> a.endpoint().startsWith(tier)).findFirst().orElseThrow(() -> new AssertionError(tier + " not in " + t));
+    }
+
+    @Test
+    void whenTheRestOfTheChainFailsAnEndpointWhoseBreakerIsOpenIsAskedAsALastResort() throws Exception {
+        FailoverPolicy.BreakerSettings breakers = new FailoverPolicy.BreakerSettings(50, 4, 4, PATIENT);
+        try (FailoverPolicy p = policy(chain("a", "b", "c"), breakers)) {
+            openOnlyC(p);
+            Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+            FailoverPolicy.Result<String> r = atOnce(p.execute(script(Map.of(
+                    "a", e -> fail(new AttemptFailure("connection refused")),
+                    "b", e -> fail(new AttemptFailure("connection refused")),
+                    "c", e -> now("from-c")), calls)));
+            assertEquals("from-c", r.value(), "an open breaker defers an endpoint; it must not leave the call with nothing to ask");
+            CallTrace.Attempt c = traced(r.trace(), "c");
+            assertEquals(CallTrace.Asked.LAST_RESORT, c.asked());
+            assertEquals(CallTrace.Outcome.ANSWERED, c.outcome());
+            assertEquals("held: skipped_breaker_open", c.detail());
+            assertEquals(CallTrace.Outcome.FAILED, traced(r.trace(), "a").outcome());
+            assertEquals("connection refused", traced(r.trace(), "a").detail());
+            assertEquals("OPEN", p.status().get(2).breakerState(), "asked without its breaker's permission: no verdict on it");
+        }
+    }
+
+    @Test
+    void aBlackholeMetWhileTheLaterTiersBreakersAreOpenCostsHedgeDelaysNotTheDeadline() throws Exception {
+        FailoverPolicy.BreakerSettings breakers = new FailoverPolicy.BreakerSettings(50, 4, 4, PATIENT);
+        // The deadline is seconds longer than the two hedge delays the call may wait: a call that
+        // waited for its hung attempts fails with DeadlinePassed instead of answering.
+        try (FailoverPolicy p = new FailoverPolicy(chain("a", "b", "c"), LOADED_SLACK.multipliedBy(3), breakers)) {
+            openOnlyC(p);
+            Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+            FailoverPolicy.Result<String> r = p.execute(script(Map.of("a", e -> hang(), "b", e -> hang(), "c", e -> now("from-c")), calls)).get();
+            assertEquals("from-c", r.value());
+            assertEquals(CallTrace.Asked.LAST_RESORT, traced(r.trace(), "c").asked());
+            assertEquals(CallTrace.Outcome.HUNG_CANCELLED, traced(r.trace(), "a").outcome(), r.trace().toString());
+            assertEquals(CallTrace.Outcome.HUNG_CANCELLED, traced(r.trace(), "b").outcome(), r.trace().toString());
+            assertTrue(r.notes().toString().contains("c: asked as a last resort") || r.notes().stream().anyMatch(n -> n.contains("last resort")),
+                    r.notes().toString());
+        }
+    }
+
+    @Test
+    void aCallThatFindsTheHalfOpenProbeTakenAsksThatEndpointOnceTheRestHasHung() throws Exception {
+        Duration openFor = Duration.ofMillis(300);
+        FailoverPolicy.BreakerSettings breakers = new FailoverPolicy.BreakerSettings(50, 4, 4, openFor);
+        try (FailoverPolicy p = new FailoverPolicy(chain("a", "b", "c"), LOADED_SLACK.multipliedBy(3), breakers)) {
+            openOnlyC(p);
+            Thread.sleep(openFor.toMillis() + 50);
+            // Call 1 reaches c first and holds its one half-open probe (c's answer to it is the test's to give).
+            CompletableFuture<String> probe = new CompletableFuture<>();
+            CompletableFuture<FailoverPolicy.Result<String>> first = p.execute(script(Map.of(
+                    "a", e -> fail(new AttemptFailure("connection refused")),
+                    "b", e -> fail(new AttemptFailure("connection refused")),
+                    "c", e -> probe), new ConcurrentHashMap<>()));
+            assertEquals("HALF_OPEN", p.status().get(2).breakerState());
+            // Call 2 meets the blackhole: a and b hang, and c's probe is taken.
+            FailoverPolicy.Result<String> second = p.execute(script(Map.of(
+                    "a", e -> hang(), "b", e -> hang(), "c", e -> now("from-c")), new ConcurrentHashMap<>())).get();
+            assertEquals("from-c", second.value());
+            CallTrace.Attempt c = traced(second.trace(), "c");
+            assertEquals(CallTrace.Asked.LAST_RESORT, c.asked());
+            assertEquals("held: skipped_half_open", c.detail());
+            assertTrue(c.startedAfter().compareTo(HEDGE) >= 0, "asked once a and b had gone their hedge delay: " + second.trace());
+            probe.complete("from-c");
+            assertEquals("from-c", first.get().value());
+            assertEquals("CLOSED", p.status().get(2).breakerState(), "the probe's answer, not the last resort, closes the breaker");
+        }
+    }
 }

@@ -42,6 +42,11 @@ import java.util.function.Function;
  *       asked before: one candidate when the first answers.</li>
  * </ul>
  *
+ * <p>A race never sits out a caller's deadline on hung attempts while a candidate it passed over could
+ * be asked: candidates {@link Admission#HOLD held} (an open breaker) are asked, in order and hedged like the
+ * rest, once the rest are used up and every attempt out has gone its hedge delay (or none is out). Otherwise a fault that hangs the first candidates, met while
+ * the later ones' breakers are open or their one half-open probe is taken, leaves the race nothing to do.
+ *
  * <p>Cancelling an attempt's future must stop its work (see {@link InterruptibleTask}). The
  * {@link Referee} sees every decision and verdict, under the race's lock: keep it quick.
  */
@@ -53,7 +58,13 @@ public final class HedgedRace<C, T> {
         /** Ask it; the next candidate waits for its hedge delay or its failure. */
         START,
         /** Ask it and the next candidate at once (a probe that must not cost the caller a hedge delay). */
-        START_AND_NEXT
+        START_AND_NEXT,
+        /**
+         * Pass over it for now, but ask it as a last resort (see {@link Referee#lastResort}) when the race runs
+         * out of candidates with no answer coming: every attempt out has gone its hedge delay, or none is out.
+         * For a candidate that failed lately (an open breaker) but may well answer now.
+         */
+        HOLD
     }
 
     /** How one attempt ended. */
@@ -113,6 +124,10 @@ public final class HedgedRace<C, T> {
         /** {@code candidate}, a {@link Suspects suspect}, is asked together with the next candidate. */
         default void suspectAsked(C candidate) {
         }
+
+        /** {@code candidate}, {@link Admission#HOLD held}, is asked because nothing else is left to ask. */
+        default void lastResort(C candidate) {
+        }
     }
 
     /** A race with the neutral referee: every candidate is asked, no failure ends the race. */
@@ -121,7 +136,9 @@ public final class HedgedRace<C, T> {
         return run(candidates, attempt, hedgeDelay, timers, new Referee<>() { });
     }
 
+    /** In the order to ask them; the held ones are appended once the rest are used up (from {@link #firstHeld} on). */
     private final List<C> candidates;
+    private final int firstHeld;
     private final Function<C, CompletableFuture<T>> attempt;
     private final Function<C, Duration> hedgeDelay;
     private final ScheduledExecutorService timers;
@@ -129,6 +146,7 @@ public final class HedgedRace<C, T> {
     private final Suspects<C> suspects; // null: none kept
     private final CompletableFuture<Win<C, T>> result = new CompletableFuture<>();
     private final List<Attempt> inFlight = new ArrayList<>();
+    private final List<C> held = new ArrayList<>();
     private int next;
     private int running;
     private int launched;
@@ -136,7 +154,8 @@ public final class HedgedRace<C, T> {
 
     private HedgedRace(List<C> candidates, Function<C, CompletableFuture<T>> attempt, Function<C, Duration> hedgeDelay,
                        ScheduledExecutorService timers, Referee<C, T> referee, Suspects<C> suspects) {
-        this.candidates = List.copyOf(candidates);
+        this.candidates = new ArrayList<>(candidates);
+        this.firstHeld = candidates.size();
         this.attempt = Objects.requireNonNull(attempt, "attempt");
         this.hedgeDelay = Objects.requireNonNull(hedgeDelay, "hedgeDelay");
         this.timers = Objects.requireNonNull(timers, "timers");
@@ -207,9 +226,17 @@ public final class HedgedRace<C, T> {
     /** @param pair a hedge: the first candidate started is started together with the next */
     private synchronized void launchNext(boolean pair) {
         while (next < candidates.size() && !result.isDone()) {
+            boolean lastResort = next >= firstHeld;
             C c = candidates.get(next++);
-            Admission a = referee.admit(c);
+            Admission a = lastResort ? Admission.START : referee.admit(c);
+            if (lastResort) {
+                referee.lastResort(c);
+            }
             if (a == Admission.SKIP) {
+                continue;
+            }
+            if (a == Admission.HOLD) {
+                held.add(c);
                 continue;
             }
             if (a == Admission.START && suspects != null && suspects.contains(c)) {
@@ -224,9 +251,31 @@ public final class HedgedRace<C, T> {
             }
             return;
         }
-        if (running == 0 && !result.isDone()) {
+        if (result.isDone()) {
+            return;
+        }
+        if (!held.isEmpty() && noAnswerComing()) {
+            askHeld(pair);
+        } else if (running == 0) {
             result.completeExceptionally(new NoAnswer());
         }
+    }
+
+    /** Every attempt out has gone its hedge delay (vacuously when none is out): waiting adds nothing but time. */
+    private boolean noAnswerComing() {
+        long now = System.nanoTime();
+        return inFlight.stream().allMatch(a -> a.future.isDone() || a.overdue(now));
+    }
+
+    /**
+     * The candidates are used up: the held ones become the next candidates, asked in order as the rest
+     * were (the next two at a hedge, the next at a failure), so that a stalled world (every breaker open)
+     * gets a request or two per hedge delay from each call, not every endpoint at once.
+     */
+    private void askHeld(boolean pair) {
+        candidates.addAll(held);
+        held.clear();
+        launchNext(pair);
     }
 
     private void start(C c) {
@@ -263,6 +312,9 @@ public final class HedgedRace<C, T> {
         if (!result.isDone() && launched == a.launch && next < candidates.size()) {
             referee.hedged(a.candidate);
             launchNext(true);
+        } else if (!result.isDone() && next >= candidates.size() && !held.isEmpty() && noAnswerComing()) {
+            referee.hedged(a.candidate);
+            askHeld(true);
         }
     }
 

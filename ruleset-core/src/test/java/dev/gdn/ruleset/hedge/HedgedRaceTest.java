@@ -345,4 +345,54 @@ class HedgedRaceTest {
         ExecutionException closed = assertThrows(ExecutionException.class, () -> InterruptibleTask.submit(threads, () -> "x").get());
         assertInstanceOf(IllegalStateException.class, closed.getCause());
     }
+
+    @Test
+    void aHeldCandidateIsNotAskedWhileAnotherCanStillAnswer() throws Exception {
+        HedgedRace.Win<String, String> w = race(List.of("a", "b", "c"), Map.of("a", c -> now("A"), "b", c -> now("B"), "c", c -> now("C")),
+                Map.of("a", HedgedRace.Admission.HOLD)).get();
+        assertEquals("b", w.candidate());
+        assertEquals(List.of("b"), List.copyOf(asked.keySet()));
+    }
+
+    @Test
+    void heldCandidatesAreAskedWhenTheOthersFailed() throws Exception {
+        CompletableFuture<HedgedRace.Win<String, String>> r = race(List.of("a", "b", "c"),
+                Map.of("a", c -> now("A"), "b", c -> CompletableFuture.failedFuture(new RuntimeException("refused")), "c", c -> now("C")),
+                Map.of("a", HedgedRace.Admission.HOLD, "c", HedgedRace.Admission.HOLD));
+        assertTrue(r.isDone(), "no wait: nothing was out");
+        assertEquals("a", r.get().candidate(), "the held ones are asked in order");
+        assertEquals(List.of("a", "b"), asked.keySet().stream().sorted().toList(), "c was not needed");
+    }
+
+    @Test
+    void heldCandidatesAreAskedOnceEveryAttemptOutHasGoneItsHedgeDelay() throws Exception {
+        long t0 = System.nanoTime();
+        HedgedRace.Win<String, String> w = race(List.of("a", "b", "c"),
+                Map.of("a", HedgedRaceTest::hang, "b", HedgedRaceTest::hang, "c", c -> now("C")),
+                Map.of("c", HedgedRace.Admission.HOLD)).get(20, TimeUnit.SECONDS);
+        assertEquals("c", w.candidate(), "the race does not sit on its hung attempts while a held candidate is left");
+        assertTrue(ms(t0) >= 2 * HEDGE.toMillis(), "not before a and b (asked together by the hedge) went their hedge delay");
+        assertInstanceOf(HedgedRace.Overdue.class, verdict("a"));
+        assertInstanceOf(HedgedRace.Overdue.class, verdict("b"));
+    }
+
+    @Test
+    void heldCandidatesAreHedgedLikeTheRestNotAskedAllAtOnce() throws Exception {
+        long t0 = System.nanoTime();
+        Map<String, Long> askedAfterMs = new ConcurrentHashMap<>();
+        Function<String, CompletableFuture<String>> hangNoted = c -> {
+            askedAfterMs.put(c, ms(t0));
+            return hang(c);
+        };
+        HedgedRace.Win<String, String> w = race(List.of("a", "b", "c", "d"), Map.of("a", hangNoted, "b", hangNoted, "c", hangNoted,
+                "d", c -> {
+                    askedAfterMs.put(c, ms(t0));
+                    return now("D");
+                }), Map.of("b", HedgedRace.Admission.HOLD, "c", HedgedRace.Admission.HOLD, "d", HedgedRace.Admission.HOLD))
+                .get(20, TimeUnit.SECONDS);
+        assertEquals("d", w.candidate());
+        // a's hedge asks the held b and c (two, as any hedge); only when they too have gone their hedge delay is d asked
+        assertTrue(askedAfterMs.get("b") >= HEDGE.toMillis(), askedAfterMs.toString());
+        assertTrue(askedAfterMs.get("d") >= 2 * HEDGE.toMillis(), askedAfterMs.toString());
+    }
 }
