@@ -100,6 +100,9 @@ public final class ClassicApi implements AutoCloseable {
             throw e;
         }
         server = started;
+        if (purger != null) {
+            purger.warmUp(HealthService.liveUrl(config.host(), server.port()));
+        }
         LOG.log(Level.INFO, "classic API listening on {0}:{1,number,#}", config.host(), server.port());
     }
 

@@ -135,6 +135,9 @@ public final class GdnNode implements AutoCloseable {
             throw e;
         }
         server = started;
+        if (purger != null) {
+            purger.warmUp(HealthService.liveUrl(config.host(), server.port()));
+        }
         LOG.log(Level.INFO, "GDN node {0} listening on {1}:{2,number,#} ({3})", config.servedBy(), config.host(), server.port(),
                 registry.description());
     }

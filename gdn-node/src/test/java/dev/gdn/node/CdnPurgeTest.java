@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.gdn.node.cdn.CdnPurger;
+import dev.gdn.node.http.HealthService;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -83,6 +86,28 @@ class CdnPurgeTest {
                 .anyMatch(l -> l.contains("outcome=\"failed\"") && l.endsWith(" 1.0")));
         assertEquals(List.of("PURGE / xkey=env-prod version=3"), received);
         assertEquals(3, f.servedVersion(node), "a POP that refuses never holds back the swap");
+    }
+
+    /** The warm-up at start asks the process's own server, never a POP (a POP must only ever see purges). */
+    @Test
+    void warmUpAsksTheLocalServerAndNoPop() throws Exception {
+        List<String> local = new CopyOnWriteArrayList<>();
+        HttpServer self = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        self.createContext("/", exchange -> {
+            local.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        self.start();
+        try (CdnPurger purger = new CdnPurger(List.of(URI.create("http://127.0.0.1:" + pop.getAddress().getPort() + "/")),
+                new SimpleMeterRegistry())) {
+            purger.warmUp(HealthService.liveUrl("0.0.0.0", self.getAddress().getPort()));
+            NodeFixture.await("the warm-up request", () -> local.size() == 1);
+            assertEquals(List.of("GET /health/live"), local);
+            assertEquals(List.of(), received);
+        } finally {
+            self.stop(0);
+        }
     }
 
     /**

@@ -132,10 +132,15 @@ public final class SyncDaemon implements AutoCloseable {
     public int publishPending() {
         int done = 0;
         for (SyncLedger.VersionRef v : ledger.unpublished(storeNames)) {
+            long tSign = System.nanoTime();
             SyncLedger.SignedVersion signed = ledger.signedVersion(v.environmentId(), v.version(), key);
             long t0 = System.nanoTime();
             PublishResult result = publisher.publish(signed.ruleset(), signed.envelope());
             metrics.published(System.nanoTime() - t0);
+            // one line per version, with where its time went: what a slow publish is read from
+            LOG.log(Level.INFO, "published {0} v{1,number,#}: read and signed in {2,number,#} ms, stores {3}", v.environmentId(), v.version(),
+                    (t0 - tSign) / 1_000_000, result.outcomes().stream()
+                            .map(o -> o.store() + " " + o.status() + " " + o.took().toMillis() + " ms").toList());
             for (StoreOutcome o : result.outcomes()) {
                 if (o.status().stored()) {
                     storeFailures.succeeded(o.store());

@@ -42,6 +42,13 @@ public final class HealthService implements HttpService {
         this.clock = clock;
     }
 
+    /** This server's own {@code /health/live} URL, by loopback when it listens on every address. */
+    public static java.net.URI liveUrl(String host, int port) {
+        String h = host == null || host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "127.0.0.1"
+                : host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return java.net.URI.create("http://" + h + ":" + port + "/health/live");
+    }
+
     @Override
     public void routing(HttpRules rules) {
         rules.get("/health/live", this::live).get("/health/ready", this::ready);

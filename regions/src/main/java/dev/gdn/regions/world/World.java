@@ -191,15 +191,21 @@ public final class World implements AutoCloseable {
                 startAndAwait(classicPart());
                 return null;
             });
+            // the sync daemons need only PostgreSQL and the stores: their JVMs start alongside the classic API's
+            // (the leader retries each second until the classic API has migrated the schema, then LISTENs), so the
+            // seed's NOTIFY finds a running leader instead of waiting ~4 s for two more JVMs to start after it
+            List<Future<?>> syncs = new ArrayList<>();
+            for (int i = 1; i <= 2; i++) {
+                int n = i;
+                syncs.add(pool.submit(() -> {
+                    get(postgres);
+                    get(s3);
+                    return startAndAwait(syncPart(n));
+                }));
+            }
             Future<?> seeded = pool.submit(() -> {
                 get(classicUp);
                 seed = seedEnvironment();
-                get(s3);
-                List<Future<?>> syncs = new ArrayList<>();
-                for (int i = 1; i <= 2; i++) {
-                    Part sync = syncPart(i);
-                    syncs.add(pool.submit(() -> startAndAwait(sync)));
-                }
                 syncs.forEach(World::get);
                 return null;
             });
@@ -221,9 +227,10 @@ public final class World implements AutoCloseable {
                 Part belt = beltPopPart(r);
                 belts.add(pool.submit(() -> startAndAwait(belt)));
             }
-            // the suspenders POP as soon as its origin, the classic API, answers
-            get(classicUp);
-            Future<?> suspenders = pool.submit(() -> startAndAwait(suspendersPopPart()));
+            // the suspenders POP too: its VCL compile overlaps the classic API's start (which it waited for before,
+            // putting 2-7 s after the classic API on the critical path); world.json waits until it reaches its origin
+            Part suspendersPop = suspendersPopPart();
+            Future<?> suspenders = pool.submit(() -> startAndAwait(suspendersPop));
             get(seeded);
             List<Future<?>> ready = new ArrayList<>();
             for (Region r : layout.regions()) {
@@ -237,12 +244,13 @@ public final class World implements AutoCloseable {
             }
             ready.forEach(World::get);
             belts.forEach(World::get);
+            get(suspenders);
             List<Future<?>> served = new ArrayList<>();
             for (Region r : layout.regions()) {
-                served.add(pool.submit(() -> awaitOriginThroughPop(r)));
+                served.add(pool.submit(() -> awaitOriginThroughPop("belt-" + r.code(), layout.beltPop(r))));
             }
+            served.add(pool.submit(() -> awaitOriginThroughPop("suspenders", layout.suspendersPop())));
             served.forEach(World::get);
-            get(suspenders);
         }
         writeDescription();
         progress(String.format(Locale.ROOT, "world ready in %.1f s: %s", (System.nanoTime() - startNanos) / 1e9, dir.resolve("world.json")));
@@ -367,7 +375,10 @@ public final class World implements AutoCloseable {
     private Part syncPart(int i) {
         List<String> args = new ArrayList<>(List.of("sync", "--db", jdbcUrl(), "--db-user", "postgres",
                 "--data-dir", dir.resolve("classic").toString(), "--sign-key", dir.resolve("keys/gdn-signing.key").toString(),
-                "--poll", "1s"));
+                "--poll", "1s",
+                // its /metrics and /health/* on a free loopback port: the default (0.0.0.0:8082) is one port for both
+                // daemons and for every other world on the machine, and a sync that cannot listen exits
+                "--host", "127.0.0.1", "--port", "0"));
         for (String store : storeUris()) {
             args.add("--to");
             args.add(store);
@@ -439,12 +450,12 @@ public final class World implements AutoCloseable {
     }
 
     /**
-     * A belt POP started before its node was ready may have probed every origin sick: world.json waits until
+     * A POP started before its origins were ready may have probed every origin sick: world.json waits until
      * the POP reaches an origin again ({@code /health/ready} through it answers 200), at most two probe intervals
-     * after the nodes are ready.
+     * after the origins are ready.
      */
-    private Void awaitOriginThroughPop(Region r) {
-        Probe through = Probe.http(WorldLayout.url(layout.beltPop(r)) + "/health/ready", 200);
+    private Void awaitOriginThroughPop(String name, InetSocketAddress pop) {
+        Probe through = Probe.http(WorldLayout.url(pop) + "/health/ready", 200);
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (true) {
             try {
@@ -455,14 +466,14 @@ public final class World implements AutoCloseable {
                 // not yet
             }
             if (System.nanoTime() > deadline) {
-                throw new WorldException("belt-" + r.code() + " reaches none of its origins within " + READY_TIMEOUT.toSeconds()
-                        + " s; see " + part("belt-" + r.code()).log());
+                throw new WorldException(name + " reaches none of its origins within " + READY_TIMEOUT.toSeconds()
+                        + " s; see " + part(name).log());
             }
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new WorldException("interrupted while waiting for belt-" + r.code());
+                throw new WorldException("interrupted while waiting for " + name);
             }
         }
     }
