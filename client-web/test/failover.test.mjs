@@ -156,6 +156,53 @@ test('per-endpoint breakers: a failing endpoint is skipped after three failures,
   await p.onClose();
 });
 
+test('an open breaker defers its endpoint: when the rest of the chain hangs it is asked as a last resort, and its answer does not close the breaker', async () => {
+  // The regional-blackhole drill's case: the node's breaker still open from a warm-up when classic is black-holed.
+  const node = await t((_r, _b, n) => (n <= 3 ? { status: 500 } : serving(2, { on: true })()));
+  const classic = await t((_r, _b, n) => (n <= 3 ? serving(1, { on: false })() : 'hang'));
+  const p = new GdnWebProvider({ ...base, deadlineMs: 8000, timeoutMs: 20000, hedgeMs: 300, breakerOpenMs: 60000,
+    tiers: [{ name: 'gdn', kind: 'gdn', urls: [node.url] }, { name: 'classic', kind: 'classic', urls: [classic.url] }] });
+  await p.initialize({ targetingKey: 'u' });
+  for (let i = 0; i < 2; i++) await p.onContextChange({}, { targetingKey: 'u', i });
+  assert.equal(p.gdnStatus().endpoints[0].breaker, 'open');
+  const t0 = Date.now();
+  await p.onContextChange({}, { targetingKey: 'u', blackhole: 1 });
+  const took = Date.now() - t0;
+  assert.equal(p.gdnStatus().tier, 'gdn', 'the deferred node answered');
+  assert.ok(took >= 290, `not before classic's hedge delay: ${took} ms`);
+  assert.ok(took < 4000, `not at the 8 s deadline: ${took} ms`);
+  assert.equal(node.requests.length, 4);
+  assert.equal(p.gdnStatus().endpoints[0].breaker, 'open', 'a last resort\'s answer does not close its breaker');
+  await p.onClose();
+});
+
+test('deferred endpoints are asked in chain order, the next at a failure or after a hedge delay, not all at once', async () => {
+  const asked = [];
+  const t0 = Date.now();
+  const noted = (name, f) => (r, b, n) => {
+    if (n > 3) asked.push([name, Date.now() - t0]);
+    return f(n);
+  };
+  // q and r fail their first three requests (their breakers open) while p answers; then p fails fast,
+  // q hangs and r answers.
+  const q = await t(noted('q', (n) => (n <= 3 ? { status: 500 } : 'hang')));
+  const r = await t(noted('r', (n) => (n <= 3 ? { status: 500 } : serving(2, { on: true })())));
+  const pp = await t(noted('p', (n) => (n <= 3 ? serving(1, { on: false })() : { status: 500 })));
+  const p = new GdnWebProvider({ ...base, deadlineMs: 8000, timeoutMs: 20000, hedgeMs: 400, breakerOpenMs: 60000,
+    tiers: [{ name: 'q', kind: 'gdn', urls: [q.url] }, { name: 'r', kind: 'gdn', urls: [r.url] }, { name: 'p', kind: 'classic', urls: [pp.url] }] });
+  await p.initialize({});
+  for (let i = 0; i < 2; i++) await p.onContextChange({}, { i });
+  assert.deepEqual(p.gdnStatus().endpoints.map((e) => e.breaker), ['open', 'open', 'closed']);
+  const t1 = Date.now();
+  await p.onContextChange({}, { last: 1 });
+  const took = Date.now() - t1;
+  assert.equal(p.gdnStatus().tier, 'r');
+  assert.deepEqual(asked.map(([n]) => n), ['p', 'q', 'r'], 'p failed, then q alone, then r at q\'s hedge delay');
+  assert.ok(took >= 390, `r only after q's hedge delay: ${took} ms`);
+  assert.ok(took < 4000, `not at the deadline: ${took} ms`);
+  await p.onClose();
+});
+
 test('Retry-After: a 429 endpoint is left alone for that long', async (tc) => {
   tc.mock.timers.enable({ apis: ['Date'], now: Date.now() }); // Retry-After runs on the test's clock
   const limited = await t(() => ({ status: 429, headers: { 'Retry-After': '1' }, body: '{"errorDetails":"slow down"}' }));
