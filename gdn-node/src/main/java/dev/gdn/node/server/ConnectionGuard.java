@@ -52,7 +52,7 @@ final class ConnectionGuard implements Http1ConnectionListener, AutoCloseable {
     ConnectionGuard(String server, ServerLimits limits, Rejections rejections, MeterRegistry meters) {
         this.limits = limits;
         this.rejections = rejections;
-        this.bursts = HeapRelease.JVM.watch(server, limits.maxConnections(), limits.headerTimeout());
+        this.bursts = HeapRelease.JVM.watch(server, limits.maxConnections(), limits.headerTimeout().dividedBy(4));
         Gauge.builder("gdn.http.connections.open", open, Map::size).tag("server", server)
                 .description("connections accepted and not yet closed").register(meters);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -14,10 +14,12 @@ import java.util.function.LongSupplier;
  * Why: the image runs Serial GC (the smallest footprint on a 256 MB machine). A connection flood grows its heap
  * towards {@code -Xmx} (~24 KiB per open connection, {@link ConnectionBudget}), and Serial shrinks the heap (per
  * {@code -XX:MaxHeapFreeRatio}) only at a full collection, which a node answering small requests may not run for
- * hours: after the bench's flood the node stayed ~85 MiB above its start. G1's periodic uncommit costs more memory
+ * hours: after the bench's flood the node stayed ~80 MiB above its start. G1's periodic uncommit costs more memory
  * at rest, and pre-touching the heap only moves the start up (BENCHMARKS.md, "Issue 11, the server half"). When
- * the burst is over its connections are garbage, so the one collection is short and shrinks the heap to what is
- * live.
+ * the burst is over its connections are garbage, so the one collection is short (45–80 ms measured) and shrinks
+ * the heap to what is live. It can shrink only as far as the image's flags allow: {@code -Xms16m} (the default
+ * -Xms is 1/64 of RAM, all of -Xmx on a big host), {@code -XX:-ShrinkHeapInSteps} (else a System.gc() shrinks
+ * 0 %, then 10 %, 40 %, ... of the excess) and {@code -XX:MaxHeapFreeRatio=50} (Dockerfile).
  * <p>
  * Deliberate and bounded: one instance for the JVM ({@link #JVM}), shared by every listener, collects at most once
  * per {@code minInterval} however a client pulses its connections, and logs each collection with the heap it gave
@@ -30,7 +32,7 @@ final class HeapRelease {
     static final int CALM_DIVISOR = 16;
     /** Bursts smaller than this many connections grow the heap by a few MiB at most: not worth a full collection. */
     static final int MIN_BURST = 256;
-    static final long MIN_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(5);
+    static final long MIN_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     static final HeapRelease JVM = new HeapRelease(System::nanoTime, System::gc, MIN_INTERVAL_NANOS);
     private static final System.Logger LOG = System.getLogger(HeapRelease.class.getName());
@@ -50,8 +52,8 @@ final class HeapRelease {
 
     /**
      * The burst tracker of one listener whose connection cap is {@code cap}; a burst is over once its count has
-     * stayed low for {@code settle} (the request-head timeout: a flood that is still going fills the cap again
-     * well within it, as the timeout's own closures do not end it).
+     * stayed low for {@code settle}. A flood may still be going when its connections wait in the backlog: a
+     * collection then is early, not harmful, and the interval lets the next burst end collect again.
      */
     Watch watch(String server, int cap, Duration settle) {
         return new Watch(server, Math.max(MIN_BURST, cap / BURST_DIVISOR), cap / CALM_DIVISOR, settle.toNanos());
