@@ -49,12 +49,15 @@ COPY --from=build /out/app /app
 COPY examples/flags.json /app/examples/flags.json
 COPY deploy/entrypoint.sh deploy/aot-train.sh /app/bin/
 
-# Sized for a 256 MB machine: 160 MB heap, Serial GC (one core, small heap: the least overhead),
-# smaller thread stacks (virtual threads carry the requests), a bounded code cache.
+# Sized for a 256 MB machine: 160 MB heap, Serial GC (one core, small heap: the least overhead), smaller
+# thread stacks (virtual threads carry the requests), a bounded code cache. Serial returns heap to the OS only
+# at a full GC and never below -Xms (by default 1/64 of RAM, all of -Xmx on a big host): -Xms16m, shrinking at
+# once (-ShrinkHeapInSteps) to at most 50 % free, and the node asks for that GC when a connection flood is
+# over (HeapRelease; BENCHMARKS.md "Issue 11, the server half").
 ENV JAVA_HOME=/opt/gdn-jre \
     GDN_HOME=/app \
     GDN_AOT_CACHE=/app/gdn.aot \
-    GDN_JAVA_OPTS="-Xmx160m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m -XX:MaxDirectMemorySize=32m -XX:+ExitOnOutOfMemoryError" \
+    GDN_JAVA_OPTS="-Xms16m -Xmx160m -XX:+UseSerialGC -XX:-ShrinkHeapInSteps -XX:MaxHeapFreeRatio=50 -Xss512k -XX:ReservedCodeCacheSize=64m -XX:MaxDirectMemorySize=32m -XX:+ExitOnOutOfMemoryError" \
     GDN_CACHE_DIR=/var/cache/gdn \
     PORT=8080
 

@@ -47,10 +47,12 @@ final class ConnectionGuard implements Http1ConnectionListener, AutoCloseable {
     private final Rejections rejections;
     private final Map<String, Tracked> open = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper;
+    private final HeapRelease.Watch bursts;
 
     ConnectionGuard(String server, ServerLimits limits, Rejections rejections, MeterRegistry meters) {
         this.limits = limits;
         this.rejections = rejections;
+        this.bursts = HeapRelease.JVM.watch(server, limits.maxConnections(), limits.headerTimeout().dividedBy(4));
         Gauge.builder("gdn.http.connections.open", open, Map::size).tag("server", server)
                 .description("connections accepted and not yet closed").register(meters);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -146,6 +148,8 @@ final class ConnectionGuard implements Http1ConnectionListener, AutoCloseable {
                 open.remove(e.getKey(), t);
             }
         }
+        // after a connection flood the sweep is what sees the count fall back: give the heap it grew back
+        bursts.observe(open.size());
     }
 
     @Override
