@@ -12,7 +12,8 @@
 # and starts normally.
 #
 # Environment: JAVA_HOME (the runtime), GDN_HOME (holds gdn.jar and lib/), GDN_AOT_CACHE (output),
-# GDN_JAVA_OPTS (heap and GC flags), GDN_TRAIN_FLAGS (a flagd file; default
+# GDN_JAVA_OPTS (heap and GC flags), GDN_JVM_FLAGS (the other flags the real start adds; default the
+# entrypoint's --sun-misc-unsafe-memory-access=allow), GDN_TRAIN_FLAGS (a flagd file; default
 # $GDN_HOME/examples/flags.json). Needs only bash and coreutils (HTTP via /dev/tcp).
 set -euo pipefail
 : "${JAVA_HOME:?}" "${GDN_HOME:?}" "${GDN_AOT_CACHE:?}"
@@ -26,15 +27,18 @@ cleanup() {
 trap cleanup EXIT
 log=$work/node.log
 
-# shellcheck disable=SC2086 # GDN_JAVA_OPTS is a list of options
-gdn() { "$JAVA_HOME/bin/java" ${GDN_JAVA_OPTS:-} --sun-misc-unsafe-memory-access=allow -jar "$GDN_HOME/gdn.jar" "$@"; }
+# The flags every start adds (an AOT cache loads only under the options it was trained with): the image's
+# entrypoint adds the Unsafe one; ./gdn passes its own GDN_JVM_FLAGS (which also allow native access).
+jvm_flags=${GDN_JVM_FLAGS:---sun-misc-unsafe-memory-access=allow}
+# shellcheck disable=SC2086 # GDN_JAVA_OPTS and jvm_flags are lists of options
+gdn() { "$JAVA_HOME/bin/java" ${GDN_JAVA_OPTS:-} $jvm_flags -jar "$GDN_HOME/gdn.jar" "$@"; }
 gdn keygen --out "$work/keys" >/dev/null
 client_key=$(gdn apikey create --kind client --keys "$work/keys.json" 2>/dev/null)
 gdn publish --flags "$flags" --env train --sign-key "$work/keys/gdn-signing.key" --keys "$work/keys.json" \
     --to "file://$work/store" >/dev/null
 
 # shellcheck disable=SC2086
-"$JAVA_HOME/bin/java" ${GDN_JAVA_OPTS:-} --sun-misc-unsafe-memory-access=allow -XX:AOTCacheOutput="$GDN_AOT_CACHE" \
+"$JAVA_HOME/bin/java" ${GDN_JAVA_OPTS:-} $jvm_flags -XX:AOTCacheOutput="$GDN_AOT_CACHE" \
     -jar "$GDN_HOME/gdn.jar" node --store "file://$work/store" --trust "$work/keys/gdn-signing.pub" \
     --cache-dir "$work/cache" --host 127.0.0.1 --port 0 --drain 200ms >"$log" 2>&1 &
 pid=$!

@@ -7,7 +7,7 @@
 #   GDN_TRUST_PEM    or the public key itself (PEM text, e.g. from a Fly secret); written to a file
 #   GDN_ENVS         environments to serve, space-separated (default: every one in the stores)
 #   GDN_CACHE_DIR    last-known-good disk cache (default: none)
-#   GDN_POLL         store index poll interval (node default 1s)
+#   GDN_POLL         store index poll interval (node default 500ms)
 #   GDN_STORE_TIMEOUT per store call (node default 5s)
 #   GDN_DRAIN        graceful shutdown budget (node default 10s). The node reports 503 on readiness for
 #                    half of it, then stops listening and gives in-flight requests up to the whole of it
