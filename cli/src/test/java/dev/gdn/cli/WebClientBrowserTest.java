@@ -22,6 +22,10 @@ import java.io.BufferedWriter;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,6 +112,7 @@ class WebClientBrowserTest {
         control = HttpWorldControl.of(world);
         admin = new AdminApi(world.admin(), Duration.ofSeconds(10));
         servePage();
+        warmUp();
         driver = new ProcessBuilder(System.getProperty("gdn.node", "node"), "drive.mjs").directory(BROWSER_DIR.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         toDriver = new BufferedWriter(new OutputStreamWriter(driver.getOutputStream(), StandardCharsets.UTF_8));
@@ -161,7 +166,15 @@ class WebClientBrowserTest {
         Map<String, Object> first = awaitStatus("READY");
         assertValues(first, ctx, false, "first load");
         // the first tier is the belt POP (Varnish), answering a page from another origin (CORS through the CDN)
-        assertEquals("belt-cdn", ((Map<?, ?>) first.get("gdn")).get("tier"), "first load: " + first.get("gdn"));
+        Object firstTier = ((Map<?, ?>) first.get("gdn")).get("tier");
+        if (!"belt-cdn".equals(firstTier)) {
+            // On a busy machine the page's very first request can outlast the 150 ms hedge delay (a cold browser
+            // connection through the link and the POP): then the next context must come from the belt.
+            setContext(context("user-1b", "ann@example.com", "team", "2.5.0"));
+            assertEquals("belt-cdn", ((Map<?, ?>) snapshot().get("gdn")).get("tier"),
+                    "first load from " + firstTier + ", and the next context not from the belt either: " + snapshot().get("gdn"));
+            setContext(ctx);
+        }
 
         // The latency a black-holed first tier (the belt CDN link) adds, against the same page with every tier up.
         List<Double> up = new ArrayList<>();
@@ -333,6 +346,32 @@ class WebClientBrowserTest {
             }
         });
         pageServer.start();
+    }
+
+    /**
+     * Asks the first region's belt CDN and node through their links, as a page from the test's origin would, so the
+     * first page load measures a warm world (the POP's origin connections, the nodes' evaluation path), not a cold one.
+     */
+    private void warmUp() throws Exception {
+        World.Region r = world.regions().get(0);
+        String origin = "http://127.0.0.2:" + pageServer.getAddress().getPort();
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
+            for (int i = 0; i < 5; i++) {
+                String ctx = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                        JsonWriter.toJson(context("warm-" + i, "w@example.com", "free", "1.0.0")).getBytes(StandardCharsets.UTF_8));
+                HttpResponse<String> cdn = http.send(HttpRequest.newBuilder(
+                                URI.create(r.beltCdn() + "/gdn/v1/evaluate/" + world.clientKey() + "/" + ctx))
+                        .header("Origin", origin).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, cdn.statusCode(), "warm-up CDN GET: " + cdn.body());
+                HttpResponse<String> ofrep = http.send(HttpRequest.newBuilder(
+                                URI.create(r.node() + "/ofrep/v1/evaluate/flags"))
+                        .header("Authorization", "Bearer " + world.clientKey()).header("Content-Type", "application/json")
+                        .header("Origin", origin).timeout(Duration.ofSeconds(10))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"context\":{\"targetingKey\":\"warm-" + i + "\"}}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, ofrep.statusCode(), "warm-up OFREP: " + ofrep.body());
+            }
+        }
     }
 
     private String pageUrl() {
