@@ -12,6 +12,10 @@
 #   GDN_DRAIN        graceful shutdown budget (node default 10s). The node reports 503 on readiness for
 #                    half of it, then stops listening and gives in-flight requests up to the whole of it
 #                    again: fly.toml's kill_timeout must be at least 1.5 × GDN_DRAIN.
+#   GDN_MAX_CONNECTIONS open connections served at once (node default 10000; either way lowered at start to
+#                    what half the heap and the file descriptors hold, which the node's start line reports)
+#   GDN_HEADER_TIMEOUT, GDN_BODY_TIMEOUT, GDN_IDLE_TIMEOUT  a request's head must arrive within, its body within,
+#                    and a kept-alive connection is closed when idle for (node defaults 10s, 30s, 60s)
 #   GDN_JAVA_OPTS    JVM options (heap, GC)
 #   GDN_AOT_CACHE    the JDK AOT cache the image was trained with (used when the file exists)
 # The node itself reads PORT (listen port), FLY_REGION and FLY_MACHINE_ID (GDN-Served-By).
@@ -46,6 +50,10 @@ for e in "${envs[@]}"; do args+=(--env "$e"); done
 [ -n "${GDN_POLL:-}" ] && args+=(--poll "$GDN_POLL")
 [ -n "${GDN_STORE_TIMEOUT:-}" ] && args+=(--store-timeout "$GDN_STORE_TIMEOUT")
 [ -n "${GDN_DRAIN:-}" ] && args+=(--drain "$GDN_DRAIN")
+[ -n "${GDN_MAX_CONNECTIONS:-}" ] && args+=(--max-connections "$GDN_MAX_CONNECTIONS")
+[ -n "${GDN_HEADER_TIMEOUT:-}" ] && args+=(--header-timeout "$GDN_HEADER_TIMEOUT")
+[ -n "${GDN_BODY_TIMEOUT:-}" ] && args+=(--body-timeout "$GDN_BODY_TIMEOUT")
+[ -n "${GDN_IDLE_TIMEOUT:-}" ] && args+=(--idle-timeout "$GDN_IDLE_TIMEOUT")
 
 read -r -a jvm <<<"${GDN_JAVA_OPTS:-}"
 # protobuf-java still uses sun.misc.Unsafe; JDK 23+ warns on every start unless allowed.

@@ -13,7 +13,6 @@ import dev.gdn.node.http.EvaluationService;
 import dev.gdn.node.http.HealthService;
 import dev.gdn.node.http.MetricsService;
 import dev.gdn.node.server.GdnServer;
-import dev.gdn.node.server.ServerLimits;
 import dev.gdn.node.source.RulesetRegistry;
 import dev.gdn.node.tracing.RequestTracing;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -80,7 +79,7 @@ public final class ClassicApi implements AutoCloseable {
         GdnServer.Builder builder = GdnServer.builder("classic")
                 .host(config.host())
                 .port(config.port())
-                .limits(ServerLimits.DEFAULT.withMaxPayload(AdminServiceLimits.MAX_PAYLOAD))
+                .limits(config.limits())
                 .drain(config.drainTimeout())
                 .meters(meters)
                 .filter(new RequestTracing(otel))

@@ -3,6 +3,7 @@ package dev.gdn.classic;
 import dev.gdn.classic.db.EmbeddedDatabase;
 import dev.gdn.classic.db.SyncLedger;
 import dev.gdn.node.http.CdnPolicy;
+import dev.gdn.node.server.ServerLimits;
 import dev.gdn.ruleset.json.JsonReader;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -24,11 +25,15 @@ final class ClassicFixture implements AutoCloseable {
     }
 
     ClassicFixture(Path dataDir, dev.gdn.node.events.EventStreamConfig events) throws Exception {
+        this(dataDir, events, ClassicConfig.DEFAULT_LIMITS);
+    }
+
+    ClassicFixture(Path dataDir, dev.gdn.node.events.EventStreamConfig events, ServerLimits limits) throws Exception {
         this.dataDir = dataDir;
         this.dbPort = freePort();
         startDatabase();
         api = ClassicApi.start(new ClassicConfig("127.0.0.1", 0, db.jdbcUrl(), null, null, dataDir, 0, TOKEN,
-                Duration.ofMillis(500), Duration.ofMillis(200), CdnPolicy.DEFAULT, java.util.List.of(), events));
+                Duration.ofMillis(500), Duration.ofMillis(200), CdnPolicy.DEFAULT, java.util.List.of(), events, limits));
     }
 
     void startDatabase() throws Exception {

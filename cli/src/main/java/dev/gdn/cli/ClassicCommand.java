@@ -5,6 +5,7 @@ import dev.gdn.cli.telemetry.Telemetry;
 import dev.gdn.classic.ClassicApi;
 import dev.gdn.classic.ClassicConfig;
 import dev.gdn.node.http.CdnPolicy;
+import dev.gdn.node.server.ServerLimits;
 import dev.gdn.ruleset.files.AtomicFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,13 +62,18 @@ final class ClassicCommand implements Callable<Integer> {
     @Mixin
     EventStreamArgs events;
 
+    @Mixin
+    ConnectionLimitArgs connectionLimits;
+
     @Override
     public Integer call() throws Exception {
         Logging.configure(java.util.logging.Level.INFO);
-        java.util.List<java.net.URI> purge = cdnPurge.uris(); // checked before anything is written
+        // checked before anything is written
+        java.util.List<java.net.URI> purge = cdnPurge.uris();
+        ServerLimits limits = connectionLimits.limits(ClassicConfig.DEFAULT_LIMITS);
         String token = adminToken != null && !adminToken.isBlank() ? adminToken : adminTokenFile(dataDir);
         ClassicConfig config = new ClassicConfig(host, port, db, dbUser, dbPassword, dataDir, dbPort, token,
-                Durations.parse(check, "--check"), Durations.parse(drain, "--drain"), CdnPolicy.DEFAULT, purge, events.config());
+                Durations.parse(check, "--check"), Durations.parse(drain, "--drain"), CdnPolicy.DEFAULT, purge, events.config(), limits);
         Telemetry telemetry = Telemetry.start("gdn-classic");
         ClassicApi api = ClassicApi.start(config, telemetry.openTelemetry());
         CountDownLatch stopped = new CountDownLatch(1);

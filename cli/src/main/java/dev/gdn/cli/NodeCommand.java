@@ -5,6 +5,7 @@ import dev.gdn.cli.telemetry.Telemetry;
 import dev.gdn.node.GdnNode;
 import dev.gdn.node.NodeConfig;
 import dev.gdn.node.http.CdnPolicy;
+import dev.gdn.node.server.ServerLimits;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -91,6 +92,9 @@ final class NodeCommand implements Callable<Integer> {
     @Mixin
     EventStreamArgs events;
 
+    @Mixin
+    ConnectionLimitArgs connectionLimits;
+
     @Override
     public Integer call() throws Exception {
         Logging.configure(java.util.logging.Level.INFO);
@@ -108,7 +112,7 @@ final class NodeCommand implements Callable<Integer> {
                 Durations.parse(drain, "--drain"),
                 new CdnPolicy(Durations.parse(sMaxAge, "--cdn-s-maxage"), CdnPolicy.DEFAULT.staleWhileRevalidate(),
                         CdnPolicy.DEFAULT.staleIfError()),
-                cdnPurge.uris(), events.config());
+                cdnPurge.uris(), events.config(), connectionLimits.limits(ServerLimits.DEFAULT));
         Telemetry telemetry = Telemetry.start("gdn-node");
         GdnNode node;
         try {

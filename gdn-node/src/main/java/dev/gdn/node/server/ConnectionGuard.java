@@ -134,9 +134,9 @@ final class ConnectionGuard implements Http1ConnectionListener, AutoCloseable {
                 if (!t.shut) {
                     t.shut = true;
                     rejections.record(phase == Phase.HEAD ? "header-timeout" : "body-timeout",
-                            (phase == Phase.HEAD ? "request head not complete within " + limits.headerTimeout().toSeconds()
-                                    : "request body not complete within " + limits.bodyTimeout().toSeconds())
-                                    + " s (slow or idle client); connection closed");
+                            (phase == Phase.HEAD ? "request head not complete within " + ServerLimits.text(limits.headerTimeout())
+                                    : "request body not complete within " + ServerLimits.text(limits.bodyTimeout()))
+                                    + " (slow or idle client); connection closed");
                     // the reader sees end of stream and Helidon ends the connection quietly
                     t.channel.shutdownInput();
                     t.deadline = now + TimeUnit.SECONDS.toNanos(5);

@@ -184,8 +184,9 @@ public final class GdnServer implements AutoCloseable {
             MeterRegistry registry = meters == null ? new SimpleMeterRegistry() : meters;
             Rejections rejections = new Rejections(name, registry);
             checkBindable();
-            int budget = ConnectionBudget.of(name, limits.maxConnections() + REFUSAL_SLOTS);
-            ServerLimits effective = budget < limits.maxConnections() + REFUSAL_SLOTS
+            long wanted = (long) limits.maxConnections() + REFUSAL_SLOTS;
+            int budget = ConnectionBudget.of(name, (int) Math.min(Integer.MAX_VALUE, wanted));
+            ServerLimits effective = budget < wanted
                     ? limits.withMaxConnections(Math.max(1, budget - Math.min(REFUSAL_SLOTS, budget / 4))) : limits;
             ConnectionGuard guard = new ConnectionGuard(name, effective, rejections, registry);
             JsonDirectHandler errors = new JsonDirectHandler(effective, rejections);
@@ -225,8 +226,13 @@ public final class GdnServer implements AutoCloseable {
             WebServer server = b.build().start();
             InetAddress bound = new InetSocketAddress(host, 0).getAddress();
             InetAddress probe = bound == null || bound.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : bound;
-            LOG.log(Level.DEBUG, "{0}: at most {1,number,#} connections; request head {2}, body {3}, idle {4}", name,
-                    effective.maxConnections(), effective.headerTimeout(), effective.bodyTimeout(), effective.idleTimeout());
+            // whether the configured cap applied, or the lower one the heap and descriptors allow (logged above by the budget)
+            String cap = effective.maxConnections() == limits.maxConnections() ? "as asked"
+                    : limits.maxConnections() + " asked: lowered to fit the heap and file descriptors";
+            LOG.log(Level.INFO, "{0}: at most {1,number,#} open connections ({2}); request head within {3}, body within {4},"
+                    + " idle connections closed after {5}", name, effective.maxConnections(), cap,
+                    ServerLimits.text(effective.headerTimeout()), ServerLimits.text(effective.bodyTimeout()),
+                    ServerLimits.text(effective.idleTimeout()));
             return new GdnServer(name, server, guard, rejections, probe);
         }
 

@@ -36,4 +36,9 @@ public record ServerLimits(int maxConnections, Duration headerTimeout, Duration 
     public ServerLimits withTimeouts(Duration header, Duration body, Duration idle) {
         return new ServerLimits(maxConnections, header, body, idle, maxPrologueLength, maxHeadersSize, maxPayload);
     }
+
+    /** A timeout as the logs give it: {@code 10 s}, or {@code 1500 ms} when not whole seconds. */
+    static String text(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
 }
