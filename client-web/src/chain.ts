@@ -211,7 +211,8 @@ export class Chain {
           else if (err instanceof Behind) judged?.released();
           else judged?.failed(Date.now());
           notes.push(`${e.label}: ${abort.signal.aborted && !(err instanceof Behind) ? `timed out after ${timeoutMs} ms` : (err as Error)?.message ?? err}`);
-          launch();
+          // one started after it and within its hedge delay (asked alongside, a hedge's pair) is the next already
+          if (![...out].some((a) => a.mine > mine && !a.overdue)) launch();
         }).finally(() => {
           clearTimeout(timer);
           clearTimeout(hedge);

@@ -95,6 +95,33 @@ test('a hung tier costs one hedge delay once: then it is asked alongside the nex
   await p.onClose();
 });
 
+test('a suspect that fails at once while the tier asked alongside it is still out asks no third tier', async () => {
+  let beltDoes = () => 'hang';
+  const belt = await t((...a) => beltDoes(...a));
+  let nodeDoes = serving(5, { on: true });
+  const node = await t((...a) => nodeDoes(...a));
+  const classic = await t(serving(5, { on: true }));
+  const p = new GdnWebProvider({ ...base, ...patient,
+    tiers: [{ name: 'belt', kind: 'cdn', urls: [belt.url], hedgeMs: HEDGE }, { name: 'gdn', kind: 'gdn', urls: [node.url], hedgeMs: HEDGE },
+      { name: 'classic', kind: 'classic', urls: [classic.url] }] });
+  await p.initialize({ targetingKey: 'u' }); // the belt hangs past its hedge delay: suspect
+  assert.equal(p.gdnStatus().endpoints[0].suspect, true);
+  // Now the belt refuses at once while the node, asked alongside it, takes its time (within its hedge delay).
+  beltDoes = () => ({ status: 500 });
+  let release;
+  const held = new Promise((r) => (release = r));
+  nodeDoes = () => held;
+  const before = classic.requests.length;
+  const change = p.onContextChange({}, { targetingKey: 'u', i: 1 });
+  await until('the belt refused', () => belt.requests.length === 2);
+  await sleep(300); // a request sent to classic on the belt's failure would have reached it by now
+  assert.equal(classic.requests.length, before, 'the node is the next already: classic not asked');
+  release(serving(5, { on: true })());
+  await change;
+  assert.equal(p.gdnStatus().tier, 'gdn');
+  await p.onClose();
+});
+
 test('two hung tiers in a row (a black-holed region) cost one hedge delay, not two; then none', async () => {
   const belt = await t(() => 'hang');
   const node = await t(() => 'hang');

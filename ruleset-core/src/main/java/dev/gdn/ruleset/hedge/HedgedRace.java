@@ -16,7 +16,8 @@ import java.util.function.Function;
  * A hedged race over redundant sources of the same answer (tiers of the client's chain, object
  * stores holding the same artifact). Candidates are asked in order: the first at once; the next (the
  * next two, see below) when every attempt out has gone its hedge delay without an answer, or the next
- * at once when one fails; the first answer wins. Then each attempt still out gets a verdict rather
+ * at once when one fails (unless one started after it is still within its hedge delay: that one is the
+ * next already); the first answer wins. Then each attempt still out gets a verdict rather
  * than being dropped:
  * <ul>
  *   <li>out longer than its hedge delay: cancelled, {@link Overdue};</li>
@@ -243,8 +244,11 @@ public final class HedgedRace<C, T> {
                 a = Admission.START_AND_NEXT;
                 referee.suspectAsked(c);
             }
+            int before = launched;
             start(c);
-            boolean withNext = a == Admission.START_AND_NEXT || pair;
+            // an attempt that failed at once has moved the race on already, inside start: its next is the pair
+            boolean movedOn = launched > before + 1;
+            boolean withNext = (a == Admission.START_AND_NEXT || pair) && !movedOn;
             pair = false;
             if (withNext && next < candidates.size()) {
                 continue;
@@ -347,9 +351,19 @@ public final class HedgedRace<C, T> {
         }
         if (referee.endsRace(a.candidate, cause)) {
             result.completeExceptionally(cause);
-        } else {
+        } else if (!laterAttemptPending(a)) {
             launchNext(false);
         }
+    }
+
+    /**
+     * An attempt started after {@code failed} is still within its hedge delay: it already is the next candidate (a
+     * probe or suspect asked with the next, a hedge's pair), so the failure asks no one else. Without this a failed
+     * half-open probe asked a third tier beside the one started with it, and the two raced each other.
+     */
+    private boolean laterAttemptPending(Attempt failed) {
+        long now = System.nanoTime();
+        return inFlight.stream().anyMatch(x -> x.launch > failed.launch && !x.future.isDone() && !x.overdue(now));
     }
 
     /** After a win: see the class comment. */

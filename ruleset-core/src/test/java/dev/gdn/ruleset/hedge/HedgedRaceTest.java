@@ -150,6 +150,29 @@ class HedgedRaceTest {
     }
 
     @Test
+    void aFailureAsksNoOneElseWhileTheCandidateStartedWithItIsStillOut() throws Exception {
+        // a (a half-open probe) starts together with b and fails at once: b is the next already, so c is not
+        // asked beside it. When b fails too, c is asked at once.
+        CompletableFuture<String> bAnswer = new CompletableFuture<>();
+        CompletableFuture<HedgedRace.Win<String, String>> r = race(List.of("a", "b", "c"),
+                Map.of("a", c -> CompletableFuture.failedFuture(new RuntimeException("503")), "b", c -> bAnswer, "c", c -> now("C")),
+                Map.of("a", HedgedRace.Admission.START_AND_NEXT), PATIENT);
+        assertTrue(asked.containsKey("b"), "b asked with a: " + asked.keySet());
+        assertTrue(!asked.containsKey("c"), "c not asked while b is out: " + asked.keySet());
+        assertTrue(!r.isDone());
+        bAnswer.completeExceptionally(new RuntimeException("503"));
+        assertEquals("c", r.get().candidate());
+
+        // b answering wins with nothing else asked.
+        verdicts.clear();
+        asked.clear();
+        assertEquals("b", race(List.of("a", "b", "c"),
+                Map.of("a", c -> CompletableFuture.failedFuture(new RuntimeException("503")), "b", c -> now("B"), "c", c -> now("C")),
+                Map.of("a", HedgedRace.Admission.START_AND_NEXT), PATIENT).get().candidate());
+        assertTrue(!asked.containsKey("c"), "c never asked: " + asked.keySet());
+    }
+
+    @Test
     void aCandidateStartedWithTheNextIsGivenItsHedgeDelayAfterLosing() throws Exception {
         // a starts together with b; b wins at once; a answers afterwards, within its hedge delay.
         CompletableFuture<String> aAnswer = new CompletableFuture<>();
