@@ -24,7 +24,7 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -115,7 +115,7 @@ public final class S3ObjectStore implements ObjectStore {
                 // its body and drops the connection). The whole object is in memory, so send a plain body
                 // with Content-MD5 instead: the same integrity check, understood everywhere.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                .httpClientBuilder(Apache5HttpClient.builder()
                         .connectionTimeout(timeout)
                         .socketTimeout(timeout))
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
@@ -164,11 +164,7 @@ public final class S3ObjectStore implements ObjectStore {
      * @param prefix key prefix inside the bucket, "" for none
      */
     public static S3ObjectStore of(S3Client s3, String bucket, String prefix) {
-        return of(s3, bucket, prefix, DEFAULT_PAGE_SIZE);
-    }
-
-    static S3ObjectStore of(S3Client s3, String bucket, String prefix, int pageSize) {
-        return new S3ObjectStore(s3, bucket, StoreUris.normalizePrefix(prefix), pageSize, false);
+        return new S3ObjectStore(s3, bucket, StoreUris.normalizePrefix(prefix), DEFAULT_PAGE_SIZE, false);
     }
 
     private static String defaultRegion() {
