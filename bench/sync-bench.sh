@@ -4,15 +4,16 @@
 #   bench/sync-bench.sh                 about 1.5 minutes
 #   WINDOW=60 bench/sync-bench.sh       longer index-poll window (seconds)
 #
-#   1. publish latency to 3 stores: Publisher.publish of a 100-flag ruleset to 3 file:// stores in
-#      parallel (artifact, then index), PUBLISHES times after 15 warm-up publishes; p50/p99
-#      (dev.gdn.bench.SyncBench, one JVM: no JVM start-up in the figures)
+#   1. publish latency to 3 stores: Publisher.publish of a 100-flag ruleset to the stores in parallel
+#      (artifact, then index), PUBLISHES times after 15 warm-up publishes; p50/p99, twice: to 3 file://
+#      stores, and to 2 file:// stores + 1 S3 store on S3Proxy (in the bench's JVM, loopback), the
+#      stores `gdn world` has; per store too (dev.gdn.bench.SyncBench, one JVM: no JVM start-up)
 #   2. fetch and verify a 10,000-flag ruleset: fresh Fetcher.pollOnce (index + artifact read, SHA-256,
 #      Ed25519, protobuf parse) and then CompiledRuleset.of, FETCHES times; the first (cold) separately
 #   3. index poll cost: a real `gdn node` reading 3 stores that hold 100 environments × 100 flags, 1 s
 #      polling; gdn_store_index_polls_total per store over WINDOW seconds, and the node's CPU meanwhile
-# There is no S3 or GCS store yet (ruleset-sync/src/main/java/dev/gdn/sync/store has file/ only), so
-# all three stores are directories. Everything it starts is stopped on exit. Work: bench/out/sync-bench/.
+# GCS is not measured: it has no server that runs here. Everything it starts is stopped on exit.
+# Work: bench/out/sync-bench/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -31,10 +32,6 @@ JAVA="$JAVA_HOME/bin/java"
 . "$ROOT/bench/lib/children.sh"
 log() { echo "sync-bench: $*" >&2; }
 
-if [ -d ruleset-sync/src/main/java/dev/gdn/sync/store/s3 ]; then
-    log "note: an S3 store exists now; this script still uses 3 file stores"
-fi
-
 log "building the CLI and the benchmarks module (JDK at $JAVA_HOME)"
 ./gdn --version >/dev/null
 ./mvnw -B -q -Pbench -pl benchmarks -am package -DskipTests
@@ -46,7 +43,11 @@ log "publish latency ($PUBLISHES publishes to 3 stores) and 10k-flag fetch ($FET
 "$JAVA" $GDN_JVM_FLAGS -Xmx1g -cp "$BENCH_JAR" dev.gdn.bench.SyncBench "$OUT/sync" \
     "file://$OUT/sync/s1" "file://$OUT/sync/s2" "file://$OUT/sync/s3" \
     --publishes "$PUBLISHES" --fetches "$FETCHES" 2>"$OUT/syncbench.err" | tee "$OUT/syncbench.txt" >&2
-val() { awk -v k="$1" '$1 == k { print $2 }' "$OUT/syncbench.txt"; }
+log "publish latency ($PUBLISHES publishes to 2 file stores + S3 on S3Proxy)"
+"$JAVA" $GDN_JVM_FLAGS -Xmx1g -cp "$BENCH_JAR" dev.gdn.bench.SyncBench "$OUT/sync-s3" \
+    "file://$OUT/sync-s3/s1" "file://$OUT/sync-s3/s2" s3proxy \
+    --publishes "$PUBLISHES" --fetches 0 2>"$OUT/syncbench-s3.err" | tee "$OUT/syncbench-s3.txt" >&2
+val() { awk -v k="$1" '$1 == k { print $2 }' "${2:-$OUT/syncbench.txt}"; }
 
 # ---------------------------------------------------------------- 3
 log "index poll cost: node on 3 stores × 100 environments × 100 flags, ${WINDOW}s window"
@@ -90,6 +91,11 @@ printf '| %s | %s |\n' "measure" "result"
 printf '|%s|%s|\n' "---" "---"
 printf '| %s | %s |\n' "publish 100 flags to 3 file stores, p50 / p99 (n=$PUBLISHES, min–max)" \
     "$(val publish_ms_p50) / $(val publish_ms_p99) ms ($(val publish_ms_min)–$(val publish_ms_max))"
+S3=$OUT/syncbench-s3.txt
+printf '| %s | %s |\n' "publish 100 flags to 2 file stores + S3 (S3Proxy), p50 / p99 (n=$PUBLISHES, min–max)" \
+    "$(val publish_ms_p50 "$S3") / $(val publish_ms_p99 "$S3") ms ($(val publish_ms_min "$S3")–$(val publish_ms_max "$S3")); $(val publish_incomplete "$S3") publishes not taken by every store at once"
+printf '| %s | %s |\n' "of which the S3 store's own write (artifact + index), p50 / p99 (min–max)" \
+    "$(val store2_ms_p50 "$S3") / $(val store2_ms_p99 "$S3") ms ($(val store2_ms_min "$S3")–$(val store2_ms_max "$S3")); $(val store2_failed_calls "$S3") failed calls, retried by the publisher"
 printf '| %s | %s |\n' "10k-flag artifact size" "$(val fetch_artifact_bytes) bytes"
 printf '| %s | %s |\n' "fetch + verify 10k flags, first (cold JVM)" "$(val fetch_first_ms) ms (+ $(val fetch_first_compile_ms) ms compile)"
 printf '| %s | %s |\n' "fetch + verify 10k flags, p50 / p99 (n=$((FETCHES - 1)), min–max)" \
