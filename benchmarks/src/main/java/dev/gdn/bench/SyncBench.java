@@ -19,7 +19,6 @@ import dev.gdn.sync.store.StoreException;
 import dev.gdn.sync.store.StoreOptions;
 import dev.gdn.sync.store.WriteCondition;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,14 +26,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.gaul.s3proxy.BlobStores;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * ruleset-sync timings for bench/sync-bench.sh, in one JVM (no JVM start-up in the figures):
@@ -68,20 +61,30 @@ public final class SyncBench {
             }
         }
         Files.createDirectories(work);
-        S3Proxy s3proxy = null;
-        for (int i = 0; i < uris.size(); i++) {
-            if (uris.get(i).equals("s3proxy")) {
-                if (s3proxy == null) {
-                    s3proxy = startS3Proxy();
+        // S3Proxy only when a store asks for it; a null resource is skipped by try-with-resources
+        try (LocalS3 s3 = uris.contains("s3proxy") ? LocalS3.start() : null) {
+            if (s3 != null) {
+                for (int i = 0; i < uris.size(); i++) {
+                    if (uris.get(i).equals("s3proxy")) {
+                        uris.set(i, s3.storeUri("bench-" + i));
+                    }
                 }
-                uris.set(i, "s3://gdn/bench-" + i + "?endpoint=http://127.0.0.1:" + s3proxy.getPort());
+                // the default credential chain, as the sync daemon finds its keys
+                System.setProperty("aws.accessKeyId", LocalS3.ACCESS_KEY);
+                System.setProperty("aws.secretAccessKey", LocalS3.SECRET_KEY);
+            }
+            SigningKey key = SigningKey.generate();
+            WritePolicy policy = new WritePolicy(Duration.ofSeconds(10), 3, Duration.ofMillis(100), Duration.ofSeconds(30));
+            publishLatency(uris, key, policy, publishes, warmup);
+            if (fetches > 0) {
+                fetchAndVerify(work, key, policy, fetches);
             }
         }
-        SigningKey key = SigningKey.generate();
-        TrustedKeys trusted = TrustedKeys.of(key.publicKey());
-        WritePolicy policy = new WritePolicy(Duration.ofSeconds(10), 3, Duration.ofMillis(100), Duration.ofSeconds(30));
+    }
 
-        // ---- publish latency, 100 flags, to every store
+    /** Publish latency, 100 flags, to every store; per store too, with the calls each failed. */
+    private static void publishLatency(List<String> uris, SigningKey key, WritePolicy policy, int publishes, int warmup)
+            throws Exception {
         Ruleset base = Fixtures.ruleset(FlagdGenerator.generate(100, Fixtures.SEED));
         List<FailureCountingStore> stores = open(uris).stream().map(FailureCountingStore::new).toList();
         double[] publishMs = new double[publishes];
@@ -116,14 +119,11 @@ public final class SyncBench {
             report("store" + s + "_ms", storeMs[s]);
             System.out.printf("store%d_failed_calls %d%n", s, stores.get(s).failures.get());
         }
-        if (fetches == 0) {
-            if (s3proxy != null) {
-                s3proxy.stop();
-            }
-            return;
-        }
+    }
 
-        // ---- fetch and verify a 10k-flag ruleset from one store
+    /** Fetch and verify a 10k-flag ruleset from one (file) store, then compile it, as a node does. */
+    private static void fetchAndVerify(Path work, SigningKey key, WritePolicy policy, int fetches) throws Exception {
+        TrustedKeys trusted = TrustedKeys.of(key.publicKey());
         String bigUri = work.resolve("store-10k").toUri().toString();
         Ruleset big = Fixtures.ruleset(FlagdGenerator.generate(10_000, Fixtures.SEED)).toBuilder().setEnvironmentId("big").setVersion(1).build();
         List<ObjectStore> bigStore = open(List.of(bigUri));
@@ -161,9 +161,6 @@ public final class SyncBench {
         System.out.printf("fetch_first_compile_ms %.1f%n", compileMs[0]);
         report("fetch_verify_ms", Arrays.copyOfRange(fetchMs, 1, fetches));
         report("fetch_compile_ms", Arrays.copyOfRange(compileMs, 1, fetches));
-        if (s3proxy != null) {
-            s3proxy.stop();
-        }
     }
 
     /**
@@ -225,26 +222,6 @@ public final class SyncBench {
         public void close() {
             delegate.close();
         }
-    }
-
-    /** S3Proxy on a free loopback port with one bucket, {@code gdn}; its keys go to the default chain. */
-    private static S3Proxy startS3Proxy() throws Exception {
-        String access = "bench";
-        String secret = "bench-secret";
-        S3Proxy proxy = S3Proxy.builder().blobStore(BlobStores.create("transient", new Properties()))
-                .endpoint(URI.create("http://127.0.0.1:0")).awsAuthentication(AuthenticationType.AWS_V2_OR_V4, access, secret)
-                .build();
-        proxy.start();
-        while (!"STARTED".equals(proxy.getState())) {
-            Thread.sleep(10);
-        }
-        System.setProperty("aws.accessKeyId", access);
-        System.setProperty("aws.secretAccessKey", secret);
-        try (S3Client s3 = S3Client.builder().endpointOverride(URI.create("http://127.0.0.1:" + proxy.getPort()))
-                .forcePathStyle(true).region(Region.US_EAST_1).build()) {
-            s3.createBucket(b -> b.bucket("gdn"));
-        }
-        return proxy;
     }
 
     private static List<ObjectStore> open(List<String> uris) throws StoreException {

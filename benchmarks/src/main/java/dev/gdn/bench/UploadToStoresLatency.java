@@ -28,14 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Properties;
-import org.gaul.s3proxy.BlobStores;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Admin upload → the new version in the index of every store: a file store and an S3 store (a real
@@ -46,19 +39,8 @@ public final class UploadToStoresLatency {
     public static void main(String[] args) throws Exception {
         int uploads = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         Path dir = Files.createTempDirectory("gdn-upload-bench");
-        StaticCredentialsProvider creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench-secret"));
-        S3Proxy proxy = S3Proxy.builder().blobStore(BlobStores.create("transient", new Properties()))
-                .endpoint(URI.create("http://127.0.0.1:0")).awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "bench", "bench-secret")
-                .build();
-        proxy.start();
-        while (!"STARTED".equals(proxy.getState())) {
-            Thread.sleep(10);
-        }
-        String endpoint = "http://127.0.0.1:" + proxy.getPort();
-        try (S3Client s3 = S3Client.builder().endpointOverride(URI.create(endpoint)).forcePathStyle(true).region(Region.US_EAST_1)
-                .credentialsProvider(creds).build()) {
-            s3.createBucket(b -> b.bucket("gdn"));
-        }
+        LocalS3 localS3 = LocalS3.start();
+        StaticCredentialsProvider creds = LocalS3.CREDENTIALS;
         EmbeddedDatabase db = EmbeddedDatabase.start(dir.resolve("data"), 0);
         String token = "bench-admin";
         ClassicApi api = ClassicApi.start(new ClassicConfig("127.0.0.1", 0, db.jdbcUrl(), null, null, dir, 0, token,
@@ -66,9 +48,9 @@ public final class UploadToStoresLatency {
         SigningKey key = SigningKey.generate();
         TrustedKeys trusted = TrustedKeys.of(key.publicKey());
         ObjectStore file = FileObjectStore.open(dir.resolve("store"));
-        ObjectStore s3store = S3ObjectStore.open(URI.create("s3://gdn/bench?endpoint=" + endpoint), StoreOptions.DEFAULT, creds);
+        ObjectStore s3store = S3ObjectStore.open(URI.create(localS3.storeUri("bench")), StoreOptions.DEFAULT, creds);
         ObjectStore fileReader = FileObjectStore.open(dir.resolve("store"));
-        ObjectStore s3Reader = S3ObjectStore.open(URI.create("s3://gdn/bench?endpoint=" + endpoint), StoreOptions.DEFAULT, creds);
+        ObjectStore s3Reader = S3ObjectStore.open(URI.create(localS3.storeUri("bench")), StoreOptions.DEFAULT, creds);
         SyncDaemon daemon = new SyncDaemon(api.database(), new SyncLedger(api.database().dataSource()), List.of(file, s3store), key, TrustedKeys.of(),
                 WritePolicy.DEFAULT, Duration.ofSeconds(2), Duration.ofMinutes(10), Clock.systemUTC(), new SimpleMeterRegistry());
         daemon.start();
@@ -105,7 +87,7 @@ public final class UploadToStoresLatency {
         daemon.close();
         api.close();
         db.close();
-        proxy.stop();
+        localS3.close();
         System.exit(0);
     }
 

@@ -12,8 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,10 +28,7 @@ class ConnectionLimitFlagsTest {
         Files.writeString(flags, GdnCommandTest.FLAGS);
         try (GdnProcess node = GdnProcess.start(dir, Map.of(), "node", "--flags", flags.toString(), "--host", "127.0.0.1",
                 "--port", "0", "--drain", "200ms", "--max-connections", "2", "--header-timeout", "1s")) {
-            Matcher m = Pattern.compile("gdn node listening on port (\\d+)")
-                    .matcher(node.awaitLine(true, l -> l.contains("listening on port"), 30_000));
-            assertTrue(m.find());
-            int port = Integer.parseInt(m.group(1));
+            int port = node.awaitPort("node", 30_000);
             // the start line says which cap applied: 2 is far below what any heap holds
             node.awaitLine(false, l -> l.contains("node: at most 2 open connections (as asked); request head within 1 s"), 5_000);
 

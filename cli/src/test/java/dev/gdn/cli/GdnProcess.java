@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The {@code gdn} command as a real child process (this test JVM's class path, a fresh JVM), so a test
@@ -124,6 +126,16 @@ final class GdnProcess implements AutoCloseable {
                 lines.wait(Math.min(left, 200));
             }
         }
+    }
+
+    /** The port of a server this process started: its stdout line {@code gdn SERVER listening on port N}. */
+    int awaitPort(String server, long timeoutMillis) throws Exception {
+        Pattern listening = Pattern.compile("gdn " + Pattern.quote(server) + " listening on port (\\d+)");
+        Matcher m = listening.matcher(awaitLine(true, l -> listening.matcher(l).find(), timeoutMillis));
+        if (!m.find()) {
+            throw new AssertionError("unreachable: the line matched");
+        }
+        return Integer.parseInt(m.group(1));
     }
 
     long pid() {

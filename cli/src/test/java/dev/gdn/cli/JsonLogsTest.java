@@ -10,8 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,9 +50,7 @@ class JsonLogsTest {
         int exit;
         try (GdnProcess node = GdnProcess.start(dir, Map.of("GDN_LOG_FORMAT", "json"),
                 "node", "--flags", flags.toString(), "--host", "127.0.0.1", "--port", "0", "--drain", "200ms")) {
-            String status = node.awaitLine(true, l -> l.contains("listening on port"), 30_000);
-            Matcher m = Pattern.compile("gdn node listening on port (\\d+)").matcher(status);
-            assertTrue(m.find(), status);
+            node.awaitPort("node", 30_000);
             node.close(); // SIGTERM: the drain and stop lines too
             out = node.out();
             err = node.err();

@@ -23,8 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,11 +47,10 @@ class TracePropagationTest {
                 .build();
              GdnProcess node = GdnProcess.start(dir, Map.of("OTEL_TRACES_EXPORTER", "logging"), "node", "--log-format", "json",
                      "--flags", flags.toString(), "--client-key", clientKey, "--host", "127.0.0.1", "--port", "0", "--drain", "200ms")) {
-            Matcher port = Pattern.compile("listening on port (\\d+)").matcher(node.awaitLine(true, l -> l.contains("listening on port"), 30_000));
-            assertTrue(port.find());
+            int port = node.awaitPort("node", 30_000);
             try (GdnClient client = GdnClient.builder().clientKey(clientKey)
                     // a node just started on a loaded machine may take seconds over its first request
-                    .tier(Tier.of("gdn", TierKind.GDN, "http://127.0.0.1:" + port.group(1))
+                    .tier(Tier.of("gdn", TierKind.GDN, "http://127.0.0.1:" + port)
                             .withTimeout(Duration.ofSeconds(15)).withHedgeDelay(Duration.ofSeconds(15)))
                     .deadline(Duration.ofSeconds(20))
                     .tracing(OpenTelemetryTracing.of(sdk))

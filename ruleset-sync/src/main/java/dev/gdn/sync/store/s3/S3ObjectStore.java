@@ -69,15 +69,13 @@ public final class S3ObjectStore implements ObjectStore {
     private final String prefix;
     private final String name;
     private final int pageSize;
-    private final boolean ownsClient;
 
-    private S3ObjectStore(S3Client s3, String bucket, String prefix, int pageSize, boolean ownsClient) {
+    private S3ObjectStore(S3Client s3, String bucket, String prefix, int pageSize) {
         this.s3 = s3;
         this.bucket = bucket;
         this.prefix = prefix;
         this.name = StoreUris.name("s3", bucket, prefix);
         this.pageSize = pageSize;
-        this.ownsClient = ownsClient;
     }
 
     /** Opens from an {@code s3://} URI with the default (or {@code profile=}) credentials. */
@@ -151,20 +149,10 @@ public final class S3ObjectStore implements ObjectStore {
         builder.credentialsProvider(credentials);
 
         try {
-            return new S3ObjectStore(builder.build(), bucket, prefix, pageSize, true);
+            return new S3ObjectStore(builder.build(), bucket, prefix, pageSize);
         } catch (SdkException ex) {
             throw new StoreException(name, "open", null, describe(ex), ex);
         }
-    }
-
-    /**
-     * A store over a ready client (any HTTP client, endpoint and credentials the caller chose). The
-     * caller keeps ownership of {@code s3}: closing the store does not close it.
-     *
-     * @param prefix key prefix inside the bucket, "" for none
-     */
-    public static S3ObjectStore of(S3Client s3, String bucket, String prefix) {
-        return new S3ObjectStore(s3, bucket, StoreUris.normalizePrefix(prefix), DEFAULT_PAGE_SIZE, false);
     }
 
     private static String defaultRegion() {
@@ -326,9 +314,7 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public void close() {
-        if (ownsClient) {
-            s3.close();
-        }
+        s3.close();
     }
 
     @Override
